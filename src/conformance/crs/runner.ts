@@ -1,0 +1,229 @@
+/**
+ * Runs the CRS regression suite in-process: every stage's request is built byte for byte as
+ * go-ftw builds it, sent over a raw TCP connection to the loopback harness (node:http + the
+ * WAF adapter + albedo), and checked against the stage's expected output, with the rule ids
+ * and error-log lines of that connection's transactions as the log slice.
+ *
+ * Tests run concurrently (each on its own connections); the stages of one test run in order.
+ */
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ConformanceFailure, ConformanceResult } from '../types.js';
+import type { AdapterWaf } from '../../adapters/node-http.js';
+import { loadTests } from './loader.js';
+import { buildRequest } from './request-builder.js';
+import { sendRaw } from './raw-client.js';
+import { startHarness, type Harness } from './harness.js';
+import { checkStage, type StageFailure, type StageObservation } from './checks.js';
+import { emptyKnownFailures, type KnownFailures } from './known-failures.js';
+import type { FtwOutput, FtwStage, FtwTest } from './types.js';
+
+export interface CrsRunOptions {
+  /** CRS directory: `tests/regression/tests` and `rules/` are read from it. */
+  crsDir: string;
+  /** The compiled WAF (see `compileCrsTestWaf`). */
+  waf: AdapterWaf;
+  /** Go-style regexes over test names (`920100-4`); inclusion wins over exclusion, as in go-ftw. */
+  include?: RegExp;
+  exclude?: RegExp;
+  knownFailures?: KnownFailures;
+  /** Tests in flight at once (default 16). */
+  concurrency?: number;
+  /** Read timeout per request in ms (default 3000, as Coraza's run). */
+  timeoutMs?: number;
+  /** Tests directory, default `<crsDir>/tests/regression/tests`. */
+  testsDir?: string;
+  /** Pre-loaded tests (skips loading from disk). */
+  tests?: FtwTest[];
+  onTestDone?: (outcome: TestOutcome) => void;
+}
+
+export interface StageResult {
+  index: number;
+  failure: StageFailure | null;
+  /** Unique logged rule ids. */
+  ruleIds: number[];
+  status: number | null;
+  error: string | null;
+  retried: boolean;
+}
+
+export interface TestOutcome {
+  test: string;
+  ruleId: number;
+  file: string;
+  result: 'passed' | 'failed' | 'skipped';
+  /** The expectation came from an override in the known-failures file. */
+  overridden: boolean;
+  /** Listed as a known failure. */
+  known: boolean;
+  reason: string;
+  stages: StageResult[];
+}
+
+export interface CrsRunResult extends ConformanceResult {
+  crsVersion: string;
+  /** Failures not covered by the known-failures file (these fail the run). */
+  unexpectedFailures: ConformanceFailure[];
+  /** Known failures that passed: remove them from the file. */
+  staleKnownFailures: string[];
+  /** Overrides that held (counted in `passed`). */
+  overridesPassed: number;
+  outcomes: TestOutcome[];
+  durationMs: number;
+}
+
+/** `4.28.0` from `SecComponentSignature "OWASP_CRS/4.28.0"` in the CRS rules. */
+export function readCrsVersion(crsDir: string): string {
+  const rulesDir = join(crsDir, 'rules');
+  if (!existsSync(rulesDir)) return 'unknown';
+  for (const f of readdirSync(rulesDir).filter((n) => n.endsWith('.conf')).sort()) {
+    const m = /^\s*SecComponentSignature\s+"?([^"\r\n]+)"?/m.exec(readFileSync(join(rulesDir, f), 'utf8'));
+    if (m) return m[1]!.replace(/^OWASP_CRS\//, '');
+  }
+  return 'unknown';
+}
+
+export function isSkipped(name: string, include?: RegExp, exclude?: RegExp): boolean {
+  if (include && include.test(name)) return false;
+  if (exclude && exclude.test(name)) return true;
+  if (include && !include.test(name)) return true;
+  return false;
+}
+
+function requestMethod(bytes: Buffer): string {
+  const sp = bytes.indexOf(0x20);
+  return sp > 0 && sp < 64 ? bytes.subarray(0, sp).toString('latin1') : '';
+}
+
+async function runStage(harness: Harness, stage: FtwStage, expected: FtwOutput, timeoutMs: number): Promise<{ failure: StageFailure | null; seen: StageObservation | null }> {
+  let bytes: Buffer;
+  try {
+    bytes = buildRequest(stage.input).bytes;
+  } catch (err) {
+    return { failure: { kind: 'harness', message: `cannot build the request: ${err instanceof Error ? err.message : String(err)}` }, seen: null };
+  }
+  const exchange = await sendRaw(bytes, { host: harness.host, port: harness.port, timeoutMs, method: requestMethod(bytes) });
+  let collected = null;
+  if (exchange.localPort !== 0) collected = await harness.collect(exchange.localPort, timeoutMs + 5000);
+  if (exchange.localPort !== 0 && collected === null) {
+    return { failure: { kind: 'harness', message: 'the server did not finish the transaction' }, seen: null };
+  }
+  const logged = (collected?.rules ?? []).filter((r) => r.log);
+  const seen: StageObservation = {
+    response: exchange.response,
+    error: exchange.error,
+    ruleIds: logged.map((r) => r.id),
+    logLines: logged.map((r) => r.errorLogLine),
+  };
+  if (collected && collected.errors.length > 0) {
+    return { failure: { kind: 'harness', message: `engine error: ${collected.errors[0]}` }, seen };
+  }
+  return { failure: checkStage(expected, seen), seen };
+}
+
+async function runTest(harness: Harness, test: FtwTest, known: KnownFailures, timeoutMs: number): Promise<TestOutcome> {
+  const override = known.overrides.get(test.name);
+  const knownFailure = known.knownFailures.get(test.name);
+  const stages: StageResult[] = [];
+  let firstFailure: { index: number; failure: StageFailure } | null = null;
+  for (const [index, stage] of test.stages.entries()) {
+    const expected = override && (override.stage === null || override.stage === index) ? override.expect : stage.output;
+    let run = await runStage(harness, stage, expected, timeoutMs);
+    let retried = false;
+    if (run.failure && expected.retryOnce) {
+      retried = true;
+      run = await runStage(harness, stage, expected, timeoutMs);
+    }
+    stages.push({
+      index,
+      failure: run.failure,
+      ruleIds: [...new Set(run.seen?.ruleIds ?? [])].sort((a, b) => a - b),
+      status: run.seen?.response?.status ?? null,
+      error: run.seen?.error ?? null,
+      retried,
+    });
+    if (run.failure && !firstFailure) firstFailure = { index, failure: run.failure };
+  }
+  const failed = firstFailure !== null;
+  let reason = '';
+  if (firstFailure) {
+    const where = test.stages.length > 1 ? `stage ${firstFailure.index}: ` : '';
+    reason = `${where}${firstFailure.failure.message}`;
+    if (override) reason = `override (${override.reason}) did not hold: ${reason}`;
+    else if (knownFailure) reason = `known failure (${knownFailure.reason}): ${reason}`;
+  }
+  return {
+    test: test.name,
+    ruleId: test.ruleId,
+    file: test.file,
+    result: failed ? 'failed' : 'passed',
+    overridden: override !== undefined,
+    known: knownFailure !== undefined,
+    reason,
+    stages,
+  };
+}
+
+function compareNames(a: string, b: string): number {
+  const [ar, at] = a.split('-').map(Number);
+  const [br, bt] = b.split('-').map(Number);
+  return ar! - br! || at! - bt!;
+}
+
+/** Runs the suite against `options.waf`. */
+export async function runCrsTests(options: CrsRunOptions): Promise<CrsRunResult> {
+  const started = Date.now();
+  const testsDir = options.testsDir ?? join(options.crsDir, 'tests', 'regression', 'tests');
+  const tests = options.tests ?? loadTests(testsDir).tests;
+  const known = options.knownFailures ?? emptyKnownFailures();
+  const timeoutMs = options.timeoutMs ?? 3000;
+  const concurrency = Math.max(1, options.concurrency ?? 16);
+
+  const outcomes: TestOutcome[] = [];
+  const toRun: FtwTest[] = [];
+  for (const t of tests) {
+    if (isSkipped(t.name, options.include, options.exclude)) {
+      outcomes.push({ test: t.name, ruleId: t.ruleId, file: t.file, result: 'skipped', overridden: false, known: false, reason: 'excluded by --include/--exclude', stages: [] });
+    } else {
+      toRun.push(t);
+    }
+  }
+
+  const harness = await startHarness(options.waf);
+  try {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < toRun.length) {
+        const t = toRun[next++]!;
+        const outcome = await runTest(harness, t, known, timeoutMs);
+        outcomes.push(outcome);
+        options.onTestDone?.(outcome);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, toRun.length) }, worker));
+  } finally {
+    await harness.close();
+  }
+
+  outcomes.sort((a, b) => compareNames(a.test, b.test));
+  const failures = outcomes.filter((o) => o.result === 'failed').map((o) => ({ test: o.test, reason: o.reason }));
+  const unexpectedFailures = outcomes.filter((o) => o.result === 'failed' && !o.known).map((o) => ({ test: o.test, reason: o.reason }));
+  const staleKnownFailures = outcomes.filter((o) => o.result === 'passed' && o.known).map((o) => o.test);
+  const skips = outcomes.filter((o) => o.result === 'skipped').map((o) => ({ test: o.test, reason: o.reason }));
+  return {
+    suite: 'crs',
+    crsVersion: readCrsVersion(options.crsDir),
+    total: outcomes.length,
+    passed: outcomes.filter((o) => o.result === 'passed').length,
+    failed: failures.length,
+    skipped: skips.length,
+    failures,
+    skips,
+    unexpectedFailures,
+    staleKnownFailures,
+    overridesPassed: outcomes.filter((o) => o.result === 'passed' && o.overridden).length,
+    outcomes,
+    durationMs: Date.now() - started,
+  };
+}
