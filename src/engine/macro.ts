@@ -1,0 +1,79 @@
+import { EngineError } from './errors.js';
+import type { Transaction } from './transaction.js';
+import type { VariableDefinition } from './variables/types.js';
+import { getVariable } from './variables/index.js';
+
+interface MacroReference {
+  variable: VariableDefinition;
+  lowerKey: string | null;
+}
+
+/**
+ * A string with `%{VARIABLE}` / `%{COLLECTION.key}` references, compiled once and expanded
+ * per transaction. A reference to a value that is not set expands to the empty string.
+ */
+export class Macro {
+  private constructor(
+    private readonly parts: Array<string | MacroReference>,
+    readonly text: string,
+  ) {}
+
+  /** True when the text contains no reference, so `expand` always returns `text`. */
+  get isLiteral(): boolean {
+    return this.parts.length === 0 || (this.parts.length === 1 && typeof this.parts[0] === 'string');
+  }
+
+  static compile(text: string): Macro {
+    const parts: Array<string | MacroReference> = [];
+    let pos = 0;
+    let literal = '';
+    while (pos < text.length) {
+      const start = text.indexOf('%{', pos);
+      if (start < 0) break;
+      const end = text.indexOf('}', start + 2);
+      if (end < 0) break;
+      literal += text.slice(pos, start);
+      const ref = parseReference(text.slice(start + 2, end));
+      if (ref === null) {
+        literal += text.slice(start, end + 1);
+      } else {
+        if (literal !== '') parts.push(literal);
+        literal = '';
+        parts.push(ref);
+      }
+      pos = end + 1;
+    }
+    literal += text.slice(pos);
+    if (literal !== '') parts.push(literal);
+    return new Macro(parts, text);
+  }
+
+  expand(tx: Transaction): string {
+    const parts = this.parts;
+    if (parts.length === 1) {
+      const p = parts[0]!;
+      return typeof p === 'string' ? p : (p.variable.first(tx, p.lowerKey) ?? '');
+    }
+    let out = '';
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!;
+      out += typeof p === 'string' ? p : (p.variable.first(tx, p.lowerKey) ?? '');
+    }
+    return out;
+  }
+}
+
+function parseReference(spec: string): MacroReference | null {
+  const trimmed = spec.trim();
+  const sep = trimmed.search(/[.:]/);
+  const name = sep < 0 ? trimmed : trimmed.slice(0, sep);
+  const key = sep < 0 ? null : trimmed.slice(sep + 1);
+  const variable = getVariable(name);
+  if (variable === undefined) {
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new EngineError('VPATCH_SECLANG_UNKNOWN_VARIABLE', `unknown variable "${name}" in macro %{${spec}}`);
+    }
+    return null;
+  }
+  return { variable, lowerKey: key === null ? null : key.toLowerCase() };
+}
