@@ -1,0 +1,16 @@
+/**
+ * `@gt N`: true when the value, read as an integer, is greater than N. Both sides
+ * go through C's `atoll` as in libmodsecurity v3 (src/operators/gt.cc): leading
+ * whitespace is skipped, text after the digits is ignored, and a value without a
+ * number counts as 0. The parameter is converted once, when the rule is compiled.
+ */
+import { atoll, compareInt } from './int-parse.js';
+import type { OperatorDefinition } from './types.js';
+
+export const gt: OperatorDefinition = {
+  name: 'gt',
+  factory: (param) => {
+    const limit = atoll(param);
+    return { match: (input) => compareInt(atoll(input), limit) > 0 };
+  },
+};
