@@ -20,8 +20,22 @@ export interface JsonOptions {
 }
 
 export interface MultipartOptions {
-  /** Maximum number of file parts (SecUploadFileLimit); more sets MULTIPART_FILE_LIMIT_EXCEEDED. */
+  /**
+   * Maximum number of file parts (SecUploadFileLimit); more sets MULTIPART_FILE_LIMIT_EXCEEDED.
+   * As in ModSecurity v3, files are only counted when they are saved (`saveFiles`); 0 = no limit.
+   */
   fileLimit: number;
+  /**
+   * Whether uploaded files are kept (SecTmpSaveUploadedFiles On or SecUploadKeepFiles On).
+   * Off (the default, as in v3) leaves FILES_TMP_CONTENT empty and never applies `fileLimit`.
+   */
+  saveFiles?: boolean;
+  /**
+   * Reject part header names with bytes outside 0x21–0x7E ("Invalid part header (contains
+   * invalid character)"), as libmodsecurity ≥ 3.0.10 and its regression suite do. Default
+   * true; false gives 3.0.9's behaviour (the header is accepted).
+   */
+  rejectInvalidHeaderNames?: boolean;
 }
 
 export interface MultipartFile {
@@ -39,7 +53,11 @@ export interface MultipartFile {
 
 export interface MultipartResult extends ParsedArgs {
   files: MultipartFile[];
-  /** MULTIPART_PART_HEADERS: [part name, full header line as received, e.g. "Content-Disposition: form-data; name=\"a\""]. */
+  /**
+   * MULTIPART_PART_HEADERS: [part name, full header line as received without its line
+   * ending, e.g. "Content-Disposition: form-data; name=\"a\""; a folded header is
+   * "Name: value continued"].
+   */
   partHeaders: Arg[];
   /**
    * Every MULTIPART_* flag variable, keyed by its exact variable name, value 0 or 1:
@@ -48,10 +66,17 @@ export interface MultipartResult extends ParsedArgs {
    * MULTIPART_INVALID_HEADER_FOLDING, MULTIPART_INVALID_PART, MULTIPART_INVALID_QUOTING,
    * MULTIPART_LF_LINE, MULTIPART_CRLF_LF_LINES, MULTIPART_MISSING_SEMICOLON,
    * MULTIPART_UNMATCHED_BOUNDARY, MULTIPART_STRICT_ERROR (the OR of the strict checks,
-   * as ModSecurity computes it).
+   * as ModSecurity computes it). Values are 0 or 1, except MULTIPART_UNMATCHED_BOUNDARY,
+   * which v3 sets to 2 once a second boundary of ours has been seen (so it is 2 in every
+   * ordinary body; CRS and the recommended rule test `@eq 1`).
    */
   flags: Record<string, number>;
   /** MULTIPART_FILENAME / MULTIPART_NAME: the last filename / name seen (ModSecurity v3). */
   lastFilename: string;
   lastName: string;
+  /** Every `name` / `filename` parameter seen, in order (v3 keeps them all in MULTIPART_NAME / MULTIPART_FILENAME). */
+  names: string[];
+  filenames: string[];
+  /** Bytes of part headers and form fields (v3's m_reqbody_no_files_length, for SecRequestBodyNoFilesLimit). */
+  noFilesLength: number;
 }
