@@ -1,0 +1,16 @@
+import { normalizePathBytes } from './normalizePath.js';
+import type { TransformDefinition } from './types.js';
+
+/**
+ * t:normalizePathWin (also spelled normalisePathWin) — like t:normalizePath after turning
+ * every `\` into `/` (ModSecurity v3 `NormalisePathWin`).
+ */
+export function normalizePathWin(input: string): string {
+  return normalizePathBytes(input, true);
+}
+
+export const normalizePathWinTransform: TransformDefinition = {
+  name: 'normalizePathWin',
+  aliases: ['normalisePathWin'],
+  fn: normalizePathWin,
+};
