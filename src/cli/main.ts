@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import * as conformanceCommand from './commands/conformance.js';
 
 /**
  * The `vpatch` command line. Each subcommand lives in src/cli/commands/<name>.ts and
@@ -13,7 +14,7 @@ program
   .description('Virtual patching: a ModSecurity SecLang / OWASP CRS engine, reverse proxy and CVE patch catalog')
   .version(pkg.version);
 
-const commandModules: Array<{ register(program: Command): void }> = [];
+const commandModules: Array<{ register(program: Command): void }> = [conformanceCommand];
 
 for (const mod of commandModules) mod.register(program);
 

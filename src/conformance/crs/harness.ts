@@ -13,6 +13,7 @@ import { albedoHandler } from './albedo.js';
 interface ConnectionEntry {
   rules: MatchedRule[];
   errors: string[];
+  transactions: number;
   pending: number;
   closed: boolean;
   waiters: Array<() => void>;
@@ -22,6 +23,8 @@ export interface CollectedConnection {
   rules: MatchedRule[];
   /** Engine or adapter errors on this connection. */
   errors: string[];
+  /** Transactions the engine ran on this connection (0: the front end answered alone). */
+  transactions: number;
 }
 
 export interface Harness {
@@ -44,7 +47,7 @@ export async function startHarness(waf: AdapterWaf, serverOptions: ServerOptions
   const entry = (port: number): ConnectionEntry => {
     let e = entries.get(port);
     if (!e) {
-      e = { rules: [], errors: [], pending: 0, closed: false, waiters: [] };
+      e = { rules: [], errors: [], transactions: 0, pending: 0, closed: false, waiters: [] };
       entries.set(port, e);
     }
     return e;
@@ -57,6 +60,7 @@ export async function startHarness(waf: AdapterWaf, serverOptions: ServerOptions
     onTransaction: (tx: AdapterTransaction, info) => {
       const e = entry(info.req.socket.remotePort ?? 0);
       e.rules.push(...tx.matchedRules);
+      e.transactions++;
       e.pending--;
       settle(e);
     },
@@ -101,7 +105,7 @@ export async function startHarness(waf: AdapterWaf, serverOptions: ServerOptions
         const finish = (ok: boolean): void => {
           clearTimeout(timer);
           if (entries.get(clientPort) === e) entries.delete(clientPort);
-          resolve(ok ? { rules: e.rules, errors: e.errors } : null);
+          resolve(ok ? { rules: e.rules, errors: e.errors, transactions: e.transactions } : null);
         };
         const timer = setTimeout(() => finish(false), timeoutMs);
         e.waiters.push(() => finish(true));

@@ -45,6 +45,8 @@ export interface StageResult {
   ruleIds: number[];
   status: number | null;
   error: string | null;
+  /** Transactions the engine saw (0 when the HTTP front end answered or closed on its own). */
+  transactions: number;
   retried: boolean;
 }
 
@@ -96,18 +98,24 @@ function requestMethod(bytes: Buffer): string {
   return sp > 0 && sp < 64 ? bytes.subarray(0, sp).toString('latin1') : '';
 }
 
-async function runStage(harness: Harness, stage: FtwStage, expected: FtwOutput, timeoutMs: number): Promise<{ failure: StageFailure | null; seen: StageObservation | null }> {
+interface StageRun {
+  failure: StageFailure | null;
+  seen: StageObservation | null;
+  transactions: number;
+}
+
+async function runStage(harness: Harness, stage: FtwStage, expected: FtwOutput, timeoutMs: number): Promise<StageRun> {
   let bytes: Buffer;
   try {
     bytes = buildRequest(stage.input).bytes;
   } catch (err) {
-    return { failure: { kind: 'harness', message: `cannot build the request: ${err instanceof Error ? err.message : String(err)}` }, seen: null };
+    return { failure: { kind: 'harness', message: `cannot build the request: ${err instanceof Error ? err.message : String(err)}` }, seen: null, transactions: 0 };
   }
   const exchange = await sendRaw(bytes, { host: harness.host, port: harness.port, timeoutMs, method: requestMethod(bytes) });
   let collected = null;
   if (exchange.localPort !== 0) collected = await harness.collect(exchange.localPort, timeoutMs + 5000);
   if (exchange.localPort !== 0 && collected === null) {
-    return { failure: { kind: 'harness', message: 'the server did not finish the transaction' }, seen: null };
+    return { failure: { kind: 'harness', message: 'the server did not finish the transaction' }, seen: null, transactions: 0 };
   }
   const logged = (collected?.rules ?? []).filter((r) => r.log);
   const seen: StageObservation = {
@@ -117,9 +125,9 @@ async function runStage(harness: Harness, stage: FtwStage, expected: FtwOutput, 
     logLines: logged.map((r) => r.errorLogLine),
   };
   if (collected && collected.errors.length > 0) {
-    return { failure: { kind: 'harness', message: `engine error: ${collected.errors[0]}` }, seen };
+    return { failure: { kind: 'harness', message: `engine error: ${collected.errors[0]}` }, seen, transactions: collected.transactions };
   }
-  return { failure: checkStage(expected, seen), seen };
+  return { failure: checkStage(expected, seen), seen, transactions: collected?.transactions ?? 0 };
 }
 
 async function runTest(harness: Harness, test: FtwTest, known: KnownFailures, timeoutMs: number): Promise<TestOutcome> {
@@ -141,6 +149,7 @@ async function runTest(harness: Harness, test: FtwTest, known: KnownFailures, ti
       ruleIds: [...new Set(run.seen?.ruleIds ?? [])].sort((a, b) => a - b),
       status: run.seen?.response?.status ?? null,
       error: run.seen?.error ?? null,
+      transactions: run.transactions,
       retried,
     });
     if (run.failure && !firstFailure) firstFailure = { index, failure: run.failure };
