@@ -5,6 +5,8 @@
 import { beginsWith } from './beginsWith.js';
 import { contains } from './contains.js';
 import { containsWord } from './containsWord.js';
+import { detectSQLi } from './detectSQLi.js';
+import { detectXSS } from './detectXSS.js';
 import { endsWith } from './endsWith.js';
 import { eq } from './eq.js';
 import { ge } from './ge.js';
@@ -16,6 +18,7 @@ import { lt } from './lt.js';
 import { noMatch } from './noMatch.js';
 import { pm } from './pm.js';
 import { pmf, pmFromFile } from './pmFromFile.js';
+import { rx, rxGlobal } from './rx.js';
 import { streq } from './streq.js';
 import { strmatch } from './strmatch.js';
 import type { OperatorDefinition } from './types.js';
@@ -37,6 +40,8 @@ export const SUPPORTED_OPERATORS: readonly OperatorDefinition[] = [
   beginsWith,
   contains,
   containsWord,
+  detectSQLi,
+  detectXSS,
   endsWith,
   eq,
   ge,
@@ -48,6 +53,8 @@ export const SUPPORTED_OPERATORS: readonly OperatorDefinition[] = [
   lt,
   noMatch,
   pm,
+  rx,
+  rxGlobal,
   pmFromFile,
   pmf,
   streq,
