@@ -1,0 +1,2 @@
+export { detectSqli, detectSqliKey, type SqliResult } from './detect.js';
+export { fingerprint } from './fold.js';

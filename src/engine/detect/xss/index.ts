@@ -1,0 +1,1 @@
+export { detectXss, isXss, type XssResult } from './detect.js';
