@@ -96,6 +96,8 @@ export interface ProxyConfig {
   rules: RulesConfig;
   body: {
     requestLimit: number;
+    /** What to do with a request body over `requestLimit`: reject (413) or inspect the first `requestLimit` bytes and stream the rest. */
+    requestLimitAction: 'reject' | 'partial';
     requestNoFilesLimit: number;
     responseInspection: boolean;
     responseLimit: number;
@@ -287,6 +289,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { path: 'rules.exclusions.ids', flag: 'exclude-rule', env: 'VPATCH_EXCLUDE_RULES', kind: 'list', repeatable: true, arg: 'ID', defaultText: '(none)', doc: 'Rule ids or ranges (`920000-920999`) removed everywhere. Repeatable.' },
   { path: 'rules.exclusions.tags', flag: 'exclude-tag', env: 'VPATCH_EXCLUDE_TAGS', kind: 'list', repeatable: true, arg: 'TAG', defaultText: '(none)', doc: 'Rules carrying this tag are removed everywhere. Repeatable.' },
   { path: 'body.requestLimit', flag: 'request-body-limit', env: 'VPATCH_REQUEST_BODY_LIMIT', kind: 'size', defaultText: '13MB', doc: 'Largest request body accepted when it must be inspected (SecRequestBodyLimit); larger ones get 413.' },
+  { path: 'body.requestLimitAction', flag: 'request-body-limit-action', env: 'VPATCH_REQUEST_BODY_LIMIT_ACTION', kind: 'enum', values: ['reject', 'partial'], defaultText: 'reject', doc: 'A body over the limit: `reject` answers 413 (SecRequestBodyLimitAction Reject); `partial` inspects the first `requestLimit` bytes and streams the rest uninspected (ProcessPartial) with bounded memory.' },
   { path: 'body.requestNoFilesLimit', flag: 'request-body-no-files-limit', env: 'VPATCH_REQUEST_BODY_NO_FILES_LIMIT', kind: 'size', defaultText: '128KB', doc: 'Largest request body excluding uploaded files (SecRequestBodyNoFilesLimit).' },
   { path: 'body.responseInspection', flag: 'response-body-inspection', env: 'VPATCH_RESPONSE_BODY_INSPECTION', kind: 'bool', defaultText: 'false', doc: 'Buffer and inspect response bodies of the MIME types below (for the RESPONSE-95x rules). Response headers are always inspected.' },
   { path: 'body.responseLimit', flag: 'response-body-limit', env: 'VPATCH_RESPONSE_BODY_LIMIT', kind: 'size', defaultText: '512KB', doc: 'Largest response body inspected; beyond it the rest is inspected partially (SecResponseBodyLimitAction ProcessPartial).' },
@@ -341,6 +344,7 @@ export function defaultConfig(): ProxyConfig {
     },
     body: {
       requestLimit: 13 * 1024 * 1024,
+      requestLimitAction: 'reject',
       requestNoFilesLimit: 128 * 1024,
       responseInspection: false,
       responseLimit: 512 * 1024,
@@ -777,9 +781,10 @@ class Validator {
       r.exclusions = this.exclusions(rules.exclusions, ['rules', 'exclusions']);
     }
 
-    const body = this.obj(top.body, ['body'], ['requestLimit', 'requestNoFilesLimit', 'responseInspection', 'responseLimit', 'responseMimeTypes']);
+    const body = this.obj(top.body, ['body'], ['requestLimit', 'requestLimitAction', 'requestNoFilesLimit', 'responseInspection', 'responseLimit', 'responseMimeTypes']);
     if (body) {
       c.body.requestLimit = this.conv(body.requestLimit, ['body', 'requestLimit'], parseSize) ?? c.body.requestLimit;
+      c.body.requestLimitAction = this.enumv(body.requestLimitAction, ['body', 'requestLimitAction'], ['reject', 'partial'] as const) ?? c.body.requestLimitAction;
       c.body.requestNoFilesLimit = this.conv(body.requestNoFilesLimit, ['body', 'requestNoFilesLimit'], parseSize) ?? c.body.requestNoFilesLimit;
       c.body.responseInspection = this.bool(body.responseInspection, ['body', 'responseInspection']) ?? c.body.responseInspection;
       c.body.responseLimit = this.conv(body.responseLimit, ['body', 'responseLimit'], parseSize) ?? c.body.responseLimit;
