@@ -61,16 +61,18 @@ export function describeRequest(t: TestRequest): string {
 export function serializeRequest(r: WireRequest, host: string): Buffer {
   const lines = [`${r.method} ${r.target} HTTP/1.1`];
   let sawHost = false;
+  let sawConnection = false;
   for (const [n, v] of r.headers) {
     if (n.toLowerCase() === 'host') {
       sawHost = true;
       lines.push(`Host: ${host}`);
       continue;
     }
-    if (n.toLowerCase() === 'connection') continue;
+    if (n.toLowerCase() === 'connection') sawConnection = true;
     lines.push(`${n}: ${v}`);
   }
   if (!sawHost) lines.push(`Host: ${host}`);
-  lines.push('Connection: close');
+  // the client reads the status line and closes; a case's own Connection header is sent as written
+  if (!sawConnection) lines.push('Connection: close');
   return Buffer.concat([Buffer.from(lines.join('\r\n') + '\r\n\r\n', 'utf8'), r.body]);
 }
