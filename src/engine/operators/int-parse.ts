@@ -59,7 +59,7 @@ export function atoll(text: string): number | bigint {
     value = value * 10 + (c - 0x30);
     i++;
   }
-  return negative ? -value : value;
+  return negative ? 0 - value : value;
 }
 
 function atollBig(text: string, start: number, negative: boolean): number | bigint {
@@ -80,7 +80,7 @@ export function stoiOrZero(text: string): number {
     value = value * 10 + (text.charCodeAt(i) - 0x30);
     if (value > 2 ** 32) return 0; // out of range either way
   }
-  if (negative) value = -value;
+  if (negative) value = 0 - value;
   if (value > INT32_MAX || value < INT32_MIN) return 0;
   return value;
 }

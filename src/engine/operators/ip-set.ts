@@ -121,6 +121,24 @@ export function parseIPv6(text: string, dst: Uint16Array = scratch6, start = 0, 
   return groups === 8;
 }
 
+/** C's `atoi`: leading C whitespace, an optional sign, then decimal digits; 0 when none. */
+function cAtoi(text: string): number {
+  let i = 0;
+  while (i < text.length && (text.charCodeAt(i) === 0x20 || (text.charCodeAt(i) >= 0x09 && text.charCodeAt(i) <= 0x0d))) i++;
+  let sign = 1;
+  if (text[i] === '+' || text[i] === '-') {
+    if (text[i] === '-') sign = -1;
+    i++;
+  }
+  let value = 0;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) break;
+    value = Math.min(value * 10 + (c - 0x30), 1e9);
+  }
+  return sign * value;
+}
+
 /** A binary trie of network prefixes; node 0 is the root. */
 class PrefixTrie {
   private zero: number[] = [-1];
@@ -199,9 +217,12 @@ export class IpSet {
 
   /**
    * Add one entry (`address` or `address/prefix`). Returns null on success or the
-   * reason the entry is invalid. ModSecurity v3 rules, kept here: the prefix is a
-   * decimal number; IPv4 takes /1 to /32 and IPv6 /1 to /128 (v3 rejects /0 for
-   * both); a dotted netmask is not accepted; an entry with `:` is IPv6.
+   * reason the entry is invalid. ModSecurity v3 rules, kept here: the prefix is read
+   * with C's `atoi` (leading blanks and trailing text are ignored, so
+   * "10.0.0.0/8 # comment" works but "10.0.0.1 # comment" does not); IPv4 takes /1
+   * to /32 and IPv6 /1 to /128 (v3 rejects /0 for both, and also /128 through a
+   * parsing slip, which vpatch accepts); a dotted netmask is not accepted; an entry
+   * with `:` is IPv6.
    */
   add(entry: string): string | null {
     const slash = entry.indexOf('/');
@@ -211,14 +232,17 @@ export class IpSet {
     let bits = maxBits;
     if (slash >= 0) {
       const prefix = entry.slice(slash + 1);
-      if (!/^[0-9]{1,3}$/.test(prefix)) {
-        return isV6 || !prefix.includes('.')
-          ? `invalid prefix length "/${prefix}"`
-          : `netmask "/${prefix}" is not supported; write the prefix length (e.g. /24)`;
+      if (!isV6 && prefix.includes('.')) {
+        return `netmask "/${prefix}" is not supported; write the prefix length (e.g. /24)`;
       }
-      bits = Number(prefix);
-      if (bits === 0) return `prefix length /0 is not accepted (ModSecurity v3 rejects it)`;
-      if (bits > maxBits) return `prefix length /${bits} is larger than ${maxBits}`;
+      if (isV6 && prefix.includes(':')) return `invalid prefix length "/${prefix}"`;
+      bits = cAtoi(prefix);
+      if (bits === 0) {
+        return /^\s*[+-]?0+(\D|$)/.test(prefix)
+          ? 'prefix length /0 is not accepted (ModSecurity v3 rejects it)'
+          : `invalid prefix length "/${prefix}"`;
+      }
+      if (bits < 0 || bits > maxBits) return `prefix length /${prefix.trim()} is outside 1-${maxBits}`;
     }
     if (isV6) {
       const groups = new Uint16Array(8);
