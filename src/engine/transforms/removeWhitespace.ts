@@ -1,14 +1,16 @@
 import { isCSpace } from './bytes.js';
 import type { TransformDefinition } from './types.js';
 
-/** True for the bytes t:removeWhitespace deletes: C `isspace` and NBSP (0xA0). */
+/** True for the bytes t:removeWhitespace deletes: C `isspace`, 0xA0 and 0xC2. */
 function isRemoved(c: number): boolean {
-  return isCSpace(c) || c === 0xa0;
+  return isCSpace(c) || c === 0xa0 || c === 0xc2;
 }
 
 /**
- * t:removeWhitespace — delete every C `isspace` byte (space, \t, \n, \v, \f, \r) and
- * every 0xA0 (NBSP). Note that t:compressWhitespace does not treat 0xA0 as whitespace.
+ * t:removeWhitespace — delete every C `isspace` byte (space, \t, \n, \v, \f, \r), every
+ * 0xA0 and every 0xC2. libmodsecurity 3.0.x removes the two bytes of a UTF-8 no-break space
+ * (C2 A0) by deleting each of them wherever it occurs, so `\xc2\xa1` gives `\xa1`; vpatch
+ * keeps that (see docs/transformations.md). t:compressWhitespace treats neither as space.
  */
 export function removeWhitespace(input: string): string {
   const n = input.length;

@@ -1,0 +1,34 @@
+import { describe, it } from 'node:test';
+import { base64Decode } from '../../../src/engine/transforms/base64Decode.js';
+import { check } from './check.js';
+
+describe('t:base64Decode', () => {
+  it('decodes strict base64 like mbed TLS; invalid input gives the empty string (libmodsecurity 3.0.9 outputs)', () => {
+    check(base64Decode, [
+      ['QUJD', 'ABC'],
+      ['QUJDRA', 'ABC'],
+      ['QUJDRA==', 'ABCD'],
+      ['QUJDRA=', 'ABC'],
+      ['QUJDRA===', ''],
+      ['QU JD', ''],
+      ['QUJD\nRA==', 'ABCD'],
+      ['QUJD\r\nRA==', 'ABCD'],
+      ['QUJD\rRA==', ''],
+      ['QUJD  ', 'ABC'],
+      ['  QUJD', ''],
+      ['QUJD=QUJD', ''],
+      ['QU*D', ''],
+      ['QUJD\x00junk', 'ABC'],
+      ['Zm9v-_', ''],
+      ['', ''],
+      ['====', ''],
+      ['QUJD\n', 'ABC'],
+      ['Q', ''],
+      ['QQ', ''],
+      ['QUI', ''],
+      ['AAAA', '\x00\x00\x00'],
+      ['////', '\xff\xff\xff'],
+    ]);
+  });
+/*EXTRA*/
+});
