@@ -11,3 +11,7 @@ export { parseUrlencoded, parseUrlencodedDetailed, urlDecodeNonStrict } from './
 export type { UrlencodedResult, UrlDecodeResult } from './urlencoded.js';
 export { parseJson } from './json.js';
 export { parseMultipart } from './multipart.js';
+export { parseXml, elementText } from './xml.js';
+export type { XmlDocument, XmlElement, XmlAttribute, XmlNode, XmlParseResult } from './xml.js';
+export { evaluateXPath, compileXPath } from './xpath.js';
+export type { CompiledXPath } from './xpath.js';
