@@ -80,7 +80,8 @@ export function scanHtml(input: string, start: Start, sink: Sink): boolean {
     const c = input.charCodeAt(lt + 1);
     if (isAsciiAlpha(c)) {
       let j = lt + 1;
-      while (j < len && !isSpace(input.charCodeAt(j)) && input.charCodeAt(j) !== 0x3e) j++;
+      // a `<` inside a tag name ends it here (HTML5 would keep it): `<scr<script>` hides a tag
+      while (j < len && !isSpace(input.charCodeAt(j)) && input.charCodeAt(j) !== 0x3e && input.charCodeAt(j) !== 0x3c) j++;
       if (sink(Ev.TagOpen, input, lt + 1, j, false)) return true;
       i = attributes(input, j, sink);
       if (i < 0) return true;
@@ -124,6 +125,8 @@ function attributes(input: string, i: number, sink: Sink): number {
     while (i < len && isSpace(input.charCodeAt(i))) i++;
     if (i >= len) return len;
     if (input.charCodeAt(i) === 0x3e) return i + 1;
+    // a `<` where a name should start: leave the tag so that the next tag is seen
+    if (input.charCodeAt(i) === 0x3c) return i;
     // attribute name: up to whitespace, /, > or = (an = in first place belongs to the name)
     const ns = i;
     i++;
