@@ -142,6 +142,11 @@ export class AuditLog {
     this.dest?.write(auditJson(rec, this.parts));
   }
 
+  /** Writes a record the engine built (already in ModSecurity's JSON shape). */
+  writeEntry(entry: unknown): void {
+    this.dest?.write(JSON.stringify(entry) + '\n');
+  }
+
   reopen(): void {
     this.dest?.reopen();
   }

@@ -25,6 +25,13 @@ export interface ProxyTransaction {
   readonly interruption: Interruption | null;
   readonly wouldInterrupt: Interruption | null;
   readonly matchedRules: readonly MatchedRule[];
+  /** Per-transaction rule removal (ctl:ruleRemoveById / ruleRemoveByTag); used for per-route exclusions when present. */
+  removeRuleRanges?(ranges: Array<[number, number]>): void;
+  removeRulesByTag?(tag: string): void;
+  /** SecAuditEngine's verdict for this transaction, when the engine computes it. */
+  readonly isAuditRelevant?: boolean;
+  /** The engine's ModSecurity JSON audit record (messages carry rule file and line). */
+  auditLogEntry?(): { transaction: Record<string, unknown> };
 }
 
 export interface ProxyWaf {

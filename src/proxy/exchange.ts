@@ -207,6 +207,11 @@ export class Exchange {
         const tx = waf.newTransaction({ id: this.id, ruleEngine: engineModeOf(this.mode) });
         this.tx = tx;
         this.txUsed = true;
+        const ex = this.gen.rules.txExclusionsFor(route);
+        if (ex) {
+          if (ex.ranges.length) tx.removeRuleRanges!(ex.ranges);
+          for (const t of ex.tags) tx.removeRulesByTag!(t);
+        }
         const sock = req.socket;
         tx.processConnection(this.client!.ip, sock.remotePort ?? 0, sock.localAddress ?? '', sock.localPort ?? 0);
         tx.processUri(req.url ?? '/', req.method ?? 'GET', `HTTP/${req.httpVersion}`);
@@ -642,26 +647,40 @@ export class Exchange {
     }
     for (const r of matched) if (r.log && r.errorLogLine) ctx.log.warn({ reqId: this.id, ruleId: r.id }, r.errorLogLine);
     const audit = ctx.audit;
-    if (audit.isRelevant({ matched, interrupted: !!it, status: this.status })) {
-      audit.write({
-        id: this.id,
-        time: this.time,
-        clientIp: this.client?.ip ?? req.socket.remoteAddress ?? '',
-        clientPort: req.socket.remotePort ?? 0,
-        hostIp: req.socket.localAddress ?? '',
-        hostPort: req.socket.localPort ?? 0,
-        method: req.method ?? '',
-        uri: req.url ?? '',
-        httpVersion: req.httpVersion,
-        requestHeaders: req.rawHeaders,
-        requestBody: this.requestBody,
-        status: this.status,
-        responseHeaders: this.responseHeaders,
-        responseBody: this.responseBody,
-        engineMode: this.txUsed ? engineModeOf(this.mode) : 'Off',
-        matched,
-        vpatch: { route: routeName, upstream: this.upstream?.name ?? null, action: this.action, reason: this.reason || null, interruption: it ?? would ?? null, engine_ms: this.txUsed ? this.clock.seconds * 1000 : 0, generation: this.gen.id },
-      });
+    const vpatch = { route: routeName, upstream: this.upstream?.name ?? null, action: this.action, reason: this.reason || null, interruption: it ?? would ?? null, engine_ms: this.txUsed ? this.clock.seconds * 1000 : 0, generation: this.gen.id };
+    const engineRelevant = txForLog?.isAuditRelevant;
+    const relevant = audit.mode === 'all' || (audit.mode === 'relevant' && (engineRelevant === true || audit.isRelevant({ matched, interrupted: !!it, status: this.status })));
+    if (!relevant) return;
+    if (txForLog?.auditLogEntry) {
+      try {
+        const entry = txForLog.auditLogEntry();
+        const t = entry.transaction as { response?: { http_code?: number } ; vpatch?: unknown };
+        if (t.response) t.response.http_code = this.status;
+        t.vpatch = vpatch;
+        audit.writeEntry(entry);
+        return;
+      } catch (err) {
+        ctx.log.error({ reqId: this.id, err }, 'engine audit record failed; writing the proxy record');
+      }
     }
+    audit.write({
+      id: this.id,
+      time: this.time,
+      clientIp: this.client?.ip ?? req.socket.remoteAddress ?? '',
+      clientPort: req.socket.remotePort ?? 0,
+      hostIp: req.socket.localAddress ?? '',
+      hostPort: req.socket.localPort ?? 0,
+      method: req.method ?? '',
+      uri: req.url ?? '',
+      httpVersion: req.httpVersion,
+      requestHeaders: req.rawHeaders,
+      requestBody: this.requestBody,
+      status: this.status,
+      responseHeaders: this.responseHeaders,
+      responseBody: this.responseBody,
+      engineMode: this.txUsed ? engineModeOf(this.mode) : 'Off',
+      matched,
+      vpatch,
+    });
   }
 }

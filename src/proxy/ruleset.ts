@@ -18,6 +18,7 @@ import { dirname, join } from 'node:path';
 import type { ProxyConfig, RouteConfig, RuleExclusions } from './config.js';
 import type { ProxyWaf } from './engine.js';
 import { loadCatalog } from '../patches/loader.js';
+import { Waf } from '../engine/index.js';
 
 export type RuleSource = { text: string; name: string } | { file: string };
 
@@ -26,15 +27,13 @@ export interface EngineModule {
   compile(sources: RuleSource[]): ProxyWaf;
 }
 
-let engineModule: EngineModule | null = null;
+/** The real engine (src/engine/index.ts). */
+export const realEngine: EngineModule = {
+  compile: (sources): ProxyWaf => Waf.compile(sources),
+};
 
-/** The real engine, loaded on first use (src/engine/index.ts). */
 export async function loadEngine(): Promise<EngineModule> {
-  if (engineModule) return engineModule;
-  const spec = '../engine/index.js';
-  const mod = (await import(spec)) as { Waf: { compile(sources: RuleSource[]): ProxyWaf } };
-  engineModule = { compile: (sources) => mod.Waf.compile(sources) };
-  return engineModule;
+  return realEngine;
 }
 
 export class RuleSetError extends Error {
@@ -48,6 +47,8 @@ export interface RuleSet {
   generation: number;
   /** Waf for a route, or null when the route's mode is `off` (no inspection). */
   wafFor(route: RouteConfig): ProxyWaf | null;
+  /** Rule removals to apply to each transaction of a route (engines with per-transaction removal), or null. */
+  txExclusionsFor(route: RouteConfig): { ranges: Array<[number, number]>; tags: string[] } | null;
   warnings: string[];
   /** Milliseconds the compile took. */
   compileMs: number;
@@ -69,6 +70,9 @@ export function baseSecLang(config: ProxyConfig): string {
     `SecResponseBodyMimeType ${b.responseMimeTypes.join(' ')}`,
     `SecResponseBodyLimit ${b.responseLimit}`,
     'SecResponseBodyLimitAction ProcessPartial',
+    `SecAuditEngine ${config.audit.mode === 'all' ? 'On' : config.audit.mode === 'off' ? 'Off' : 'RelevantOnly'}`,
+    `SecAuditLogParts ${config.audit.parts}`,
+    'SecAuditLogRelevantStatus "^(?:5|4(?!04))"',
     'SecRule REQUEST_HEADERS:Content-Type "^(?:application(?:/soap\\+|/)|text/)xml" \\',
     '    "id:200000,phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=XML"',
     'SecRule REQUEST_HEADERS:Content-Type "^application/json" \\',
@@ -159,33 +163,68 @@ function mergeExclusions(a: RuleExclusions, b: RuleExclusions): RuleExclusions {
   return { ids: [...new Set([...a.ids, ...b.ids])], tags: [...new Set([...a.tags, ...b.tags])] };
 }
 
-/** Compiles every Waf the config needs. Throws RuleSetError (or the engine's SecLangError) on failure. */
+function toRanges(ids: string[]): Array<[number, number]> {
+  return ids.map((s) => {
+    const [a, b] = s.split('-').map(Number);
+    return [a!, b ?? a!];
+  });
+}
+
+/**
+ * Compiles every Waf the config needs. With an engine whose transactions support rule
+ * removal, one Waf is compiled (global exclusions in SecLang) and per-route exclusions are
+ * applied to each transaction; otherwise one Waf per distinct exclusion set.
+ * Throws RuleSetError (or the engine's SecLangError) on failure.
+ */
 export function compileRuleSet(config: ProxyConfig, engine: EngineModule, generation: number): RuleSet {
   const start = performance.now();
   const { sources, summary } = ruleSources(config);
-  const groups = new Map<string, { ex: RuleExclusions; waf: ProxyWaf | null }>();
-  const keyOf = (route: RouteConfig): string | null => {
-    if ((route.mode ?? config.mode) === 'off') return null;
-    const ex = mergeExclusions(config.rules.exclusions, route.exclusions);
-    const key = JSON.stringify([ex.ids.slice().sort(), ex.tags.slice().sort()]);
-    if (!groups.has(key)) groups.set(key, { ex, waf: null });
-    return key;
-  };
-  const routeKeys = new Map<RouteConfig, string | null>();
-  for (const route of config.routes) routeKeys.set(route, keyOf(route));
+  const globalEx = exclusionsSecLang(config.rules.exclusions);
+  const withGlobal = globalEx ? [...sources, { text: globalEx, name: 'vpatch-exclusions.conf' }] : sources;
+  const active = config.routes.filter((r) => (r.mode ?? config.mode) !== 'off');
   const warnings: string[] = [];
-  for (const g of groups.values()) {
-    const ex = exclusionsSecLang(g.ex);
-    g.waf = engine.compile(ex ? [...sources, { text: ex, name: 'vpatch-exclusions.conf' }] : sources);
-    for (const w of g.waf.warnings) if (!warnings.includes(w)) warnings.push(w);
-  }
+  const collect = (w: ProxyWaf): void => {
+    for (const x of w.warnings) if (!warnings.includes(x)) warnings.push(x);
+  };
   const byName = new Map<string, ProxyWaf | null>();
-  for (const [route, key] of routeKeys) byName.set(route.name, key === null ? null : groups.get(key)!.waf);
+  const txEx = new Map<string, { ranges: Array<[number, number]>; tags: string[] } | null>();
+  let count = 0;
+  if (active.length > 0) {
+    const base = engine.compile(withGlobal);
+    count++;
+    collect(base);
+    const probe = base.newTransaction({ id: 'vpatch-probe' });
+    const perTx = typeof probe.removeRuleRanges === 'function' && typeof probe.removeRulesByTag === 'function';
+    const groups = new Map<string, ProxyWaf>();
+    for (const route of active) {
+      const ex = route.exclusions;
+      if (ex.ids.length === 0 && ex.tags.length === 0) {
+        byName.set(route.name, base);
+        txEx.set(route.name, null);
+      } else if (perTx) {
+        byName.set(route.name, base);
+        txEx.set(route.name, { ranges: toRanges(ex.ids), tags: ex.tags });
+      } else {
+        const merged = mergeExclusions(config.rules.exclusions, ex);
+        const key = JSON.stringify([merged.ids.slice().sort(), merged.tags.slice().sort()]);
+        let waf = groups.get(key);
+        if (!waf) {
+          waf = engine.compile([...sources, { text: exclusionsSecLang(merged), name: 'vpatch-exclusions.conf' }]);
+          count++;
+          collect(waf);
+          groups.set(key, waf);
+        }
+        byName.set(route.name, waf);
+        txEx.set(route.name, null);
+      }
+    }
+  }
   return {
     generation,
     wafFor: (route) => byName.get(route.name) ?? null,
+    txExclusionsFor: (route) => txEx.get(route.name) ?? null,
     warnings,
     compileMs: performance.now() - start,
-    summary: [...summary, `${groups.size} compiled rule set(s) for ${config.routes.length} route(s)`],
+    summary: [...summary, `${count} compiled rule set(s) for ${config.routes.length} route(s)`],
   };
 }
