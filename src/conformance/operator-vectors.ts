@@ -16,8 +16,11 @@
  *  - Cases tagged with a `resource` vpatch lacks (`geoip`) are skipped with the
  *    reason.
  * Every case is evaluated twice, without and with a `Captures` object, and both
- * answers must agree. Cases with `re_groups` (@rx, @rxGlobal) also compare the
- * captured groups.
+ * answers must agree. Cases with `re_groups` also compare the captured groups:
+ * exactly for @rx; for @rxGlobal the listed groups must appear, in order, among
+ * the captures. v3's runner does not read `re_groups` at all, and the @rxGlobal
+ * lists of this snapshot are partial: they omit the later matches in two cases
+ * and the empty matches v3's `Regex::searchGlobal` records in three others.
  * `pmFromFile` parameters name `test-cases/secrules-language-tests/...`, a path
  * inside ModSecurity's tree; it maps onto the vectors' own directory.
  */
@@ -88,6 +91,13 @@ function sameGroups(actual: readonly string[], expected: readonly string[]): boo
   if (actual.length !== expected.length) return false;
   for (let i = 0; i < expected.length; i++) if (actual[i] !== expected[i]) return false;
   return true;
+}
+
+/** True when `expected` is an ordered subsequence of `actual`. */
+function containsInOrder(actual: readonly string[], expected: readonly string[]): boolean {
+  let k = 0;
+  for (let i = 0; i < actual.length && k < expected.length; i++) if (actual[i] === expected[k]) k++;
+  return k === expected.length;
 }
 
 function show(value: string, max = 80): string {
@@ -176,8 +186,10 @@ export function runOperatorVectors(dir: string, lookup: OperatorLookup = getOper
         }
         if (vector.re_groups) {
           const groups = vector.re_groups.map((g) => decodeVectorBytes(g));
-          if (!sameGroups(captures.groups, groups)) {
-            fail({ test, reason: `${label}: captured ${JSON.stringify(captures.groups)}, expected ${JSON.stringify(groups)}` });
+          const global = name.toLowerCase() === 'rxglobal';
+          if (global ? !containsInOrder(captures.groups, groups) : !sameGroups(captures.groups, groups)) {
+            const how = global ? 'expected, in order, among them' : 'expected';
+            fail({ test, reason: `${label}: captured ${JSON.stringify(captures.groups)}, ${how} ${JSON.stringify(groups)}` });
             return;
           }
         }

@@ -26,6 +26,8 @@ test('lookup is case-insensitive and returns the same definition', () => {
     ['UNCONDITIONALMATCH', 'unconditionalMatch'],
     ['detectsqli', 'detectSQLi'],
     ['DETECTXSS', 'detectXSS'],
+    ['RX', 'rx'],
+    ['rxglobal', 'rxGlobal'],
   ] as const) {
     const def = getOperator(alias);
     assert.ok(def, `@${alias} is registered`);
