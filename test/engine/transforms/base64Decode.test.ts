@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { base64Decode } from '../../../src/engine/transforms/base64Decode.js';
 import { check } from './check.js';
@@ -30,5 +31,12 @@ describe('t:base64Decode', () => {
       ['////', '\xff\xff\xff'],
     ]);
   });
-/*EXTRA*/
+
+  it('round-trips large values', () => {
+    const bytes = Buffer.alloc(1_000_000);
+    for (let k = 0; k < bytes.length; k++) bytes[k] = (k * 7919) & 0xff;
+    const raw = bytes.toString('latin1');
+    assert.equal(base64Decode(bytes.toString('base64')), raw);
+    assert.equal(base64Decode('QUJD'.repeat(100_000) + '*'), '');
+  });
 });

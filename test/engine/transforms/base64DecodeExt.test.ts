@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { base64DecodeExt } from '../../../src/engine/transforms/base64DecodeExt.js';
 import { check } from './check.js';
@@ -26,5 +27,10 @@ describe('t:base64DecodeExt', () => {
       ['\xff\xfe', ''],
     ]);
   });
-/*EXTRA*/
+
+  it('decodes large values with junk mixed in', () => {
+    const n = 200_000;
+    assert.equal(base64DecodeExt('QU.JD\n'.repeat(n)), 'ABC'.repeat(n));
+    assert.equal(base64DecodeExt('*'.repeat(n)), '');
+  });
 });

@@ -12,5 +12,4 @@ describe('t:base64Encode', () => {
       ['\x00\xff\x00', 'AP8A'],
     ]);
   });
-/*EXTRA*/
 });

@@ -22,5 +22,4 @@ describe('t:cmdLine', () => {
       ['a\\"b', 'ab'],
     ]);
   });
-/*EXTRA*/
 });

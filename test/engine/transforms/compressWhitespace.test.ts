@@ -15,5 +15,4 @@ describe('t:compressWhitespace', () => {
       ['a\x85b', 'a\x85b'],
     ]);
   });
-/*EXTRA*/
 });

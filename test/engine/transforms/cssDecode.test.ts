@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cssDecode } from '../../../src/engine/transforms/cssDecode.js';
 import { check } from './check.js';
@@ -27,5 +28,20 @@ describe('t:cssDecode', () => {
       ['j\\61vascript', 'javascript'],
     ]);
   });
-/*EXTRA*/
+
+  it('keeps NUL bytes (libmodsecurity 3.0.9 cut the value at the first NUL it produced)', () => {
+    check(cssDecode, [
+      ['a\x00b', 'a\x00b'],
+      ['\\0 x', '\x00x'],
+      ['\\\x00  string', '\x00  string'],
+      ['<\\000073 cript>', '<script>'],
+      ['\\00 x', '\x00x'],
+    ]);
+  });
+
+  it('stays linear and correct on large inputs', () => {
+    const n = 200_000;
+    assert.equal(cssDecode('\\41 '.repeat(n)), 'A'.repeat(n));
+    assert.equal(cssDecode('\\'.repeat(2 * n)), '\\'.repeat(n));
+  });
 });

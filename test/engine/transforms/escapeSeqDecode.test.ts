@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { escapeSeqDecode } from '../../../src/engine/transforms/escapeSeqDecode.js';
 import { check } from './check.js';
@@ -26,5 +27,10 @@ describe('t:escapeSeqDecode', () => {
       ['\\u0041', 'u0041'],
     ]);
   });
-/*EXTRA*/
+
+  it('stays linear and correct on large inputs', () => {
+    const n = 200_000;
+    assert.equal(escapeSeqDecode('\\101'.repeat(n)), 'A'.repeat(n));
+    assert.equal(escapeSeqDecode('\\x'.repeat(n)), 'x'.repeat(n));
+  });
 });

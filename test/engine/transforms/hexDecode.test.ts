@@ -17,5 +17,4 @@ describe('t:hexDecode', () => {
       ['g0', '\x00'],
     ]);
   });
-/*EXTRA*/
 });

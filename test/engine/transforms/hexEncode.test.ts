@@ -10,5 +10,4 @@ describe('t:hexEncode', () => {
       ['', ''],
     ]);
   });
-/*EXTRA*/
 });

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { htmlEntityDecode } from '../../../src/engine/transforms/htmlEntityDecode.js';
 import { check } from './check.js';
@@ -42,5 +43,25 @@ describe('t:htmlEntityDecode', () => {
       ['&#x24;&#00000000000000000000000000000000000000000000000123;jndi', '${jndi'],
     ]);
   });
-/*EXTRA*/
+
+  it('decodes &#x without a semicolon and stops at the first non-digit', () => {
+    check(htmlEntityDecode, [
+      ['&#x3cscript&#x3e', '<script>'],
+      ['&#x3c;script&#x3e;', '<script>'],
+      ['&#60script', '<script'],
+      ['&#x3g', '\x03g'],
+      ['&#X', '&#X'],
+    ]);
+  });
+
+  it('stays linear on huge numbers and many ampersands', () => {
+    const zeros = '0'.repeat(1_000_000);
+    assert.equal(htmlEntityDecode(`&#${zeros}65;`), 'A');
+    assert.equal(htmlEntityDecode(`&#x${zeros}41`), 'A');
+    assert.equal(htmlEntityDecode(`&#1${zeros};`), '\xff');
+    assert.equal(htmlEntityDecode('&'.repeat(500_000)), '&'.repeat(500_000));
+    assert.equal(htmlEntityDecode('&#'.repeat(300_000)), '&#'.repeat(300_000));
+    assert.equal(htmlEntityDecode('&lt;'.repeat(300_000)), '<'.repeat(300_000));
+    assert.equal(htmlEntityDecode('&' + 'a'.repeat(1_000_000)), '&' + 'a'.repeat(1_000_000));
+  });
 });

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { jsDecode } from '../../../src/engine/transforms/jsDecode.js';
 import { check } from './check.js';
@@ -31,5 +32,11 @@ describe('t:jsDecode', () => {
       ['\\1234', 'S4'],
     ]);
   });
-/*EXTRA*/
+
+  it('stays linear and correct on large inputs', () => {
+    const n = 200_000;
+    assert.equal(jsDecode('\\x41'.repeat(n)), 'A'.repeat(n));
+    assert.equal(jsDecode('\\u00'.repeat(n)), 'u00'.repeat(n));
+    assert.equal(jsDecode('\\'.repeat(2 * n + 1)), '\\'.repeat(n + 1));
+  });
 });

@@ -11,5 +11,4 @@ describe('t:length', () => {
       ['\xc3\xa9', '2'],
     ]);
   });
-/*EXTRA*/
 });

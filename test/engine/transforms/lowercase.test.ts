@@ -11,5 +11,4 @@ describe('t:lowercase', () => {
       ['Z\x00A', 'z\x00a'],
     ]);
   });
-/*EXTRA*/
 });

@@ -10,5 +10,4 @@ describe('t:md5', () => {
       ['\x00\xff', '\xd0}4\xef\xacc(\x00z\xd6|~\n\x98^\x00'],
     ]);
   });
-/*EXTRA*/
 });

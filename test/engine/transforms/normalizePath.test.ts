@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { normalizePath } from '../../../src/engine/transforms/normalizePath.js';
 import { check } from './check.js';
@@ -30,5 +31,21 @@ describe('t:normalizePath', () => {
       ['/x/../../../etc/passwd', '/etc/passwd'],
     ]);
   });
-/*EXTRA*/
+
+  it('resolves long chains in linear time', () => {
+    const n = 100_000;
+    assert.equal(normalizePath('a/'.repeat(n) + '../'.repeat(n)), '');
+    assert.equal(normalizePath('/a'.repeat(n) + '/..'.repeat(n)), '');
+    assert.equal(normalizePath('/'.repeat(500_000) + 'x'), '/x');
+    assert.equal(normalizePath('./'.repeat(n) + 'x'), 'x');
+    assert.equal(normalizePath('../'.repeat(n)), '../'.repeat(n));
+  });
+
+  it('keeps v3 quirks: the root is lost on /.. and a back-reference survives after hitting the root', () => {
+    check(normalizePath, [
+      ['/..', ''],
+      ['/.', ''],
+      ['a/../b/../c/../', 'b/../'],
+    ]);
+  });
 });

@@ -17,5 +17,4 @@ describe('t:normalizePathWin', () => {
       ['\\\\a\\\\..\\\\b', '\\b'],
     ]);
   });
-/*EXTRA*/
 });

@@ -10,5 +10,4 @@ describe('t:parityEven7bit', () => {
       ['\x00\x7f', '\x00\xff'],
     ]);
   });
-/*EXTRA*/
 });

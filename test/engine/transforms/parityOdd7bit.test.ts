@@ -10,5 +10,4 @@ describe('t:parityOdd7bit', () => {
       ['\x00\x7f', '\x80\x7f'],
     ]);
   });
-/*EXTRA*/
 });

@@ -10,5 +10,4 @@ describe('t:parityZero7bit', () => {
       ['\x00\x7f', '\x00\x7f'],
     ]);
   });
-/*EXTRA*/
 });

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { removeComments } from '../../../src/engine/transforms/removeComments.js';
 import { check } from './check.js';
@@ -24,5 +25,12 @@ describe('t:removeComments', () => {
       ['\'/**/OR/**/1=1--', '\'OR1=1'],
     ]);
   });
-/*EXTRA*/
+
+  it('stays linear on many comment markers', () => {
+    const n = 200_000;
+    assert.equal(removeComments('a/**/'.repeat(n) + 'b'), 'a'.repeat(n) + 'b');
+    assert.equal(removeComments('/*x*/ '.repeat(n)), ' '.repeat(n));
+    assert.equal(removeComments('/*' + '*'.repeat(1_000_000)), ' ');
+    assert.equal(removeComments('<!--x-->y'.repeat(n)), 'y'.repeat(n));
+  });
 });

@@ -18,5 +18,4 @@ describe('t:removeCommentsChar', () => {
       ['#', ''],
     ]);
   });
-/*EXTRA*/
 });

@@ -10,5 +10,4 @@ describe('t:removeNulls', () => {
       ['\x00', ''],
     ]);
   });
-/*EXTRA*/
 });

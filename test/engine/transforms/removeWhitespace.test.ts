@@ -13,5 +13,11 @@ describe('t:removeWhitespace', () => {
       ['\xc2\xa0x', 'x'],
     ]);
   });
-/*EXTRA*/
+
+  it('deletes every 0xC2 byte, as libmodsecurity 3.0.x does', () => {
+    check(removeWhitespace, [
+      ['\xc2\xa1', '\xa1'],
+      ['sys\xc2tem', 'system'],
+    ]);
+  });
 });

@@ -10,5 +10,4 @@ describe('t:replaceNulls', () => {
       ['\x00', ' '],
     ]);
   });
-/*EXTRA*/
 });

@@ -10,5 +10,4 @@ describe('t:sha1', () => {
       ['\x00\xff', '\xaa>]\xcd\xd7{\x15?.Y\xbd\r\x87\x94\xfd\xe3<\xb4\xe4\x86'],
     ]);
   });
-/*EXTRA*/
 });

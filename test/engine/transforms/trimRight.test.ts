@@ -10,5 +10,4 @@ describe('t:trimRight', () => {
       [' \t\n\r\x0b\x0c', ''],
     ]);
   });
-/*EXTRA*/
 });

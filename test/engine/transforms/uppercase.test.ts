@@ -11,5 +11,4 @@ describe('t:uppercase', () => {
       ['z\x00a', 'Z\x00A'],
     ]);
   });
-/*EXTRA*/
 });

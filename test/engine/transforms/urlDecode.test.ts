@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { urlDecode } from '../../../src/engine/transforms/urlDecode.js';
 import { check } from './check.js';
@@ -24,5 +25,16 @@ describe('t:urlDecode', () => {
       ['%zz%41', '%zzA'],
     ]);
   });
-/*EXTRA*/
+
+  it('stays linear and correct on large inputs', () => {
+    const n = 300_000;
+    assert.equal(urlDecode('%41'.repeat(n)), 'A'.repeat(n));
+    assert.equal(urlDecode('%%'.repeat(n)), '%%'.repeat(n));
+    assert.equal(urlDecode('+'.repeat(n)), ' '.repeat(n));
+  });
+
+  it('returns the very same string when there is nothing to decode', () => {
+    const s = 'no escapes here \x00\xff';
+    assert.equal(urlDecode(s), s);
+  });
 });

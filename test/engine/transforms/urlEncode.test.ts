@@ -13,5 +13,4 @@ describe('t:urlEncode', () => {
       ['azAZ09', 'azAZ09'],
     ]);
   });
-/*EXTRA*/
 });

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { utf8toUnicode } from '../../../src/engine/transforms/utf8toUnicode.js';
 import { check } from './check.js';
@@ -29,5 +30,11 @@ describe('t:utf8toUnicode', () => {
       ['\xc2\x80\xdf\xbf\xe0\xa0\x80\xef\xbf\xbf\xf0\x90\x80\x80\xf4\x8f\xbf\xbf', '%u0080%u07ff%u0800%uffff%u10000%u10ffff'],
     ]);
   });
-/*EXTRA*/
+
+  it('stays linear and correct on large inputs', () => {
+    const n = 200_000;
+    assert.equal(utf8toUnicode('\xc3\xa9'.repeat(n)), '%u00e9'.repeat(n));
+    assert.equal(utf8toUnicode('\xe2'.repeat(n)), '');
+    assert.equal(utf8toUnicode('\x80'.repeat(n)), '\x80'.repeat(n));
+  });
 });
