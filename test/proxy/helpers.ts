@@ -170,6 +170,7 @@ export class TestUpstream {
   readonly received: Received[] = [];
   connections = 0;
   port = 0;
+  private readonly sockets = new Set<net.Socket>();
   constructor(handler?: (req: http.IncomingMessage, res: http.ServerResponse, body: Buffer) => boolean | void) {
     this.server = http.createServer((req, res) => {
       const hash = createHash('sha256');
@@ -190,7 +191,11 @@ export class TestUpstream {
       });
     });
     this.server.keepAliveTimeout = 30_000;
-    this.server.on('connection', () => this.connections++);
+    this.server.on('connection', (socket: net.Socket) => {
+      this.connections++;
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
   }
   async start(): Promise<this> {
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
@@ -202,6 +207,7 @@ export class TestUpstream {
   }
   async stop(): Promise<void> {
     this.server.closeAllConnections();
+    for (const s of this.sockets) s.destroy();
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 }
