@@ -117,25 +117,43 @@ function collectIndices(
   return { index: start0, end, groups };
 }
 
-interface Re2Program {
-  test: RE2;
-  global: RE2;
-  nonEmpty: RE2 | null;
-  order: number[];
-  neOrder: number[];
-}
+/** The RE2 objects of one emitted pattern; the ones for captures are built on first use. */
+class Re2Program {
+  readonly test: RE2;
+  private globalRe: RE2 | null = null;
+  private nonEmptyRe: RE2 | null | undefined = undefined;
+  readonly order: number[];
+  neOrder: number[] = [];
+  private readonly source: string;
 
-function re2Program(root: Node, finalNewline: boolean): Re2Program {
-  const main = emitRe2(root, finalNewline);
-  const ne = nonEmpty(root);
-  const neEmit = ne === null ? null : emitRe2(ne, finalNewline);
-  return {
-    test: new RE2(main.source),
-    global: new RE2(main.source, 'gd'),
-    nonEmpty: neEmit === null ? null : new RE2(neEmit.source, 'yd'),
-    order: main.captureOrder,
-    neOrder: neEmit === null ? [] : neEmit.captureOrder,
-  };
+  constructor(
+    private readonly root: Node,
+    private readonly finalNewline: boolean,
+  ) {
+    const main = emitRe2(root, finalNewline);
+    this.source = main.source;
+    this.order = main.captureOrder;
+    this.test = new RE2(main.source);
+  }
+
+  get global(): RE2 {
+    if (this.globalRe === null) this.globalRe = new RE2(this.source, 'gd');
+    return this.globalRe;
+  }
+
+  get nonEmpty(): RE2 | null {
+    if (this.nonEmptyRe === undefined) {
+      const ne = nonEmpty(this.root);
+      if (ne === null) {
+        this.nonEmptyRe = null;
+      } else {
+        const emitted = emitRe2(ne, this.finalNewline);
+        this.neOrder = emitted.captureOrder;
+        this.nonEmptyRe = new RE2(emitted.source, 'yd');
+      }
+    }
+    return this.nonEmptyRe;
+  }
 }
 
 type IndexedExec = RegExpExecArray & { indices: Array<[number, number] | undefined> };
@@ -147,8 +165,8 @@ class Re2Backend implements Backend {
   private readonly finalNewline: Re2Program | null;
 
   constructor(root: Node, private readonly groupCount: number) {
-    this.main = re2Program(root, false);
-    this.finalNewline = hasBolAtEndHazard(root) ? re2Program(root, true) : null;
+    this.main = new Re2Program(root, false);
+    this.finalNewline = hasBolAtEndHazard(root) ? new Re2Program(root, true) : null;
   }
 
   get source(): string {

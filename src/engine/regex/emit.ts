@@ -40,7 +40,21 @@ export const FINAL_NL = 0xe10a;
 /** captureOrder marker of the group that shows `$` matched before the final newline. */
 export const FINAL_NL_GROUP = -1;
 
+const re2ClassCache = new WeakMap<ByteSet, string>();
+
 function re2Class(set: ByteSet, finalNewline = false): string {
+  if (!finalNewline) {
+    let text = re2ClassCache.get(set);
+    if (text === undefined) {
+      text = re2ClassUncached(set, false);
+      re2ClassCache.set(set, text);
+    }
+    return text;
+  }
+  return re2ClassUncached(set, true);
+}
+
+function re2ClassUncached(set: ByteSet, finalNewline: boolean): string {
   const size = setSize(set);
   if (size === 256) return '(?s:.)';
   if (finalNewline && setHas(set, 0x0a)) {

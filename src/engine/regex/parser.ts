@@ -107,6 +107,19 @@ const POSIX: Record<string, ByteSet> = (() => {
 
 const MAX_QUANT = 65535;
 
+/** Shared sets for literals (sets are never mutated once in a node), so caches keyed by set hit. */
+const LITERAL_SETS: ByteSet[] = [];
+function literalSet(byte: number, fold: boolean): ByteSet {
+  const key = byte * 2 + (fold ? 1 : 0);
+  let set = LITERAL_SETS[key];
+  if (set === undefined) {
+    set = setOf(byte);
+    if (fold) setFoldAscii(set);
+    LITERAL_SETS[key] = set;
+  }
+  return set;
+}
+
 type Escape =
   | { kind: 'char'; byte: number }
   | { kind: 'set'; set: ByteSet }
@@ -240,9 +253,7 @@ class Parser {
   }
 
   private literal(byte: number): Node {
-    const set = setOf(byte);
-    if (this.flags.i) setFoldAscii(set);
-    return { type: 'set', set };
+    return { type: 'set', set: literalSet(byte, this.flags.i) };
   }
 
   /** Returns null for constructs that produce no node (flag settings). */

@@ -48,22 +48,42 @@ const BYTE_FREQ: Float64Array = (() => {
   return f;
 })();
 
+const setProbCache = new WeakMap<ByteSet, number>();
 function setProb(set: ByteSet): number {
-  let p = 0;
-  for (let b = 0; b < 256; b++) if (setHas(set, b)) p += BYTE_FREQ[b]!;
-  return Math.min(p, 1);
-}
-
-function factorProb(f: Factor): number {
-  let p = 1;
-  for (const s of f) p *= setProb(s);
+  let p = setProbCache.get(set);
+  if (p !== undefined) return p;
+  p = 0;
+  for (let w = 0; w < 8; w++) {
+    let bits = set[w]!;
+    while (bits !== 0) {
+      const low = bits & -bits;
+      p += BYTE_FREQ[w * 32 + 31 - Math.clz32(low)]!;
+      bits ^= low;
+    }
+  }
+  p = Math.min(p, 1);
+  setProbCache.set(set, p);
   return p;
 }
 
+const factorProbCache = new WeakMap<Factor, number>();
+function factorProb(f: Factor): number {
+  let p = factorProbCache.get(f);
+  if (p !== undefined) return p;
+  p = 1;
+  for (const s of f) p *= setProb(s);
+  factorProbCache.set(f, p);
+  return p;
+}
+
+const orRateCache = new WeakMap<Factor[], number>();
 /** Estimated rate (per byte position) at which benign text contains one of the factors. */
 function orRate(factors: Factor[]): number {
-  let r = 0;
+  let r = orRateCache.get(factors);
+  if (r !== undefined) return r;
+  r = 0;
   for (const f of factors) r += factorProb(f);
+  orRateCache.set(factors, r);
   return r;
 }
 
@@ -339,13 +359,45 @@ function makePrefilter(factors: Factor[]): Prefilter {
   return { factors: factors.length, describe, mayMatch: (input) => re.test(input) };
 }
 
+function isLiteralSet(s: ByteSet): boolean {
+  return singleByte(s) >= 0 || isCasePair(s) >= 0;
+}
+
+/** The longest run of literal (single byte or ASCII case pair) sets in a factor. */
+function literalCore(f: Factor): Factor {
+  let best: Factor = [];
+  let start = -1;
+  for (let i = 0; i <= f.length; i++) {
+    if (i < f.length && isLiteralSet(f[i]!)) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0 && i - start > best.length) best = f.slice(start, i);
+    start = -1;
+  }
+  return best;
+}
+
+/**
+ * A few factors are checked with indexOf when they are literals. Trimming each factor to its
+ * literal core (a weaker but still necessary condition) gets there when the cores stay long.
+ */
+function preferLiterals(factors: Factor[]): Factor[] {
+  if (factors.length > 4) return factors;
+  if (factors.every((f) => f.every(isLiteralSet))) return factors;
+  const cores = factors.map(literalCore);
+  if (cores.some((c) => c.length < 3)) return factors;
+  const trimmed = simplify(cores);
+  return orRate(trimmed) <= MAX_PER_BYTE_RATE / 4 ? trimmed : factors;
+}
+
 /** The prefilter for a pattern's tree, or null when none would pay off. */
 export function buildPrefilter(root: Node): Prefilter | null {
   const info = analyse(root);
   if (info.req === null || info.req.length === 0 || hasEmpty(info.req)) return null;
   const factors = simplify(info.req);
   if (orRate(factors) > MAX_PER_BYTE_RATE) return null;
-  return makePrefilter(factors);
+  return makePrefilter(preferLiterals(factors));
 }
 
 /** Exposed for tests: the factor lists compare structurally. */
