@@ -595,9 +595,9 @@ export class Transaction {
       else target.variable.collect(this, target, sink);
       const n = sink.length;
       if (n === 0) continue;
-      // Copy out: actions run during the loop may resolve variables again.
-      const keys = sink.keys.slice(0, n);
-      const values = sink.values.slice(0, n);
+      // Safe to read in place: nothing below collects targets again (macros use `first`).
+      const keys = sink.keys;
+      const values = sink.values;
       for (let j = 0; j < n; j++) {
         const key = keys[j]!;
         if (checkRemovals && this.isTargetRemoved(starter, target, key)) continue;
@@ -630,14 +630,17 @@ export class Transaction {
   }
 
   private test(op: Operator, value: string, captures: Captures | null, negated: boolean): boolean {
-    if (captures !== null) captures.groups.length = 0;
-    const hit = op.match(value, captures) !== negated;
-    if (hit && captures !== null && !negated) {
+    const matched = op.match(value, captures);
+    if (matched && captures !== null) {
       const groups = captures.groups;
-      const coll = this.txCollection;
-      for (let i = 0; i < groups.length && i < 10; i++) coll.set(CAPTURE_KEYS[i]!, groups[i]!);
+      if (!negated) {
+        const coll = this.txCollection;
+        for (let i = 0; i < groups.length && i < 10; i++) coll.set(CAPTURE_KEYS[i]!, groups[i]!);
+      }
+      // Cleared after use, so the next match starts from an empty list.
+      groups.length = 0;
     }
-    return hit;
+    return matched !== negated;
   }
 
   private onMatch(rule: Rule, target: Target, key: string | null, value: string): void {
