@@ -6,36 +6,45 @@
  *  - case-insensitive for ASCII letters only (`tolower()` in the C locale);
  *  - the input is scanned left to right and the scan stops at the first position
  *    where some phrase ends;
- *  - the text reported for that match (TX.0 under `capture`) is the automaton
- *    node's text, spelled as in the phrase that first created the node.
- * Unlike ACMP, failure links are computed with the full failure chain, so every
- * phrase occurrence is found (ACMP follows only one level and misses some; see
+ *  - the text reported for that match (TX.0 under `capture`) is the matched
+ *    phrase, spelled as in the phrase that first created its automaton node.
+ * Unlike ACMP, failure links follow the whole failure chain, so every phrase
+ * occurrence is found (ACMP looks only one level up and misses some; see
  * docs/operators.md).
  *
- * Memory is linear in the total phrase length: transitions are stored sparsely
- * (sorted child labels per state) except for the root, which has a dense
- * 256-entry table because most input bytes are scanned from the root.
- * Matching allocates nothing and runs in O(input length) (amortised over
- * failure transitions).
+ * Representation: bytes are first mapped to classes (all bytes that occur in no
+ * phrase share class 0; `A` and `a` share a class). States are numbered in
+ * breadth-first order, so shallow states, where scanning spends most of its time,
+ * come first. Up to a memory budget the first states get a dense row holding the
+ * complete DFA transition for every class; deeper states keep sparse children and
+ * fall back along failure links until they reach a dense state. Matching
+ * allocates nothing and takes O(input length) steps (amortised over failure
+ * transitions, which only occur in sparse states).
  */
 
 /** ASCII-only lowercase mapping for byte values, as C's tolower() in the "C" locale. */
 const FOLD = new Uint8Array(256);
 for (let i = 0; i < 256; i++) FOLD[i] = i >= 0x41 && i <= 0x5a ? i + 0x20 : i;
 
-/** States with more children than this are searched by bisection instead of a scan. */
-const LINEAR_SCAN_MAX = 8;
+/** Dense transition entries per automaton (states x classes); beyond it states are sparse. */
+const DENSE_ENTRY_BUDGET = 1 << 20;
+
+type Table = Uint16Array | Int32Array;
 
 export class AhoCorasick {
   /** Number of distinct phrases in the automaton. */
   readonly phraseCount: number;
   /** Number of states, root included. */
   readonly stateCount: number;
+  /** States with a dense transition row (ids below this). */
+  readonly denseStates: number;
 
-  private readonly rootNext: Int32Array;
+  private readonly classOf: Uint8Array;
+  private readonly classes: number;
+  private readonly dense: Table;
   private readonly childStart: Int32Array;
   private readonly childCount: Int32Array;
-  private readonly childLabel: Uint16Array;
+  private readonly childClass: Uint16Array;
   private readonly childTarget: Int32Array;
   private readonly fail: Int32Array;
   /** For each state, the deepest state on its failure chain (itself included) that ends a phrase, or -1. */
@@ -45,61 +54,83 @@ export class AhoCorasick {
   private readonly depth: Int32Array;
   private readonly phrases: readonly string[];
 
-  private constructor(
-    phrases: readonly string[],
-    phraseCount: number,
-    rootNext: Int32Array,
-    childStart: Int32Array,
-    childCount: Int32Array,
-    childLabel: Uint16Array,
-    childTarget: Int32Array,
-    fail: Int32Array,
-    out: Int32Array,
-    creator: Int32Array,
-    depth: Int32Array,
-  ) {
-    this.phrases = phrases;
-    this.phraseCount = phraseCount;
-    this.stateCount = fail.length;
-    this.rootNext = rootNext;
-    this.childStart = childStart;
-    this.childCount = childCount;
-    this.childLabel = childLabel;
-    this.childTarget = childTarget;
-    this.fail = fail;
-    this.out = out;
-    this.creator = creator;
-    this.depth = depth;
+  private constructor(fields: {
+    phrases: readonly string[];
+    phraseCount: number;
+    classOf: Uint8Array;
+    classes: number;
+    denseStates: number;
+    dense: Table;
+    childStart: Int32Array;
+    childCount: Int32Array;
+    childClass: Uint16Array;
+    childTarget: Int32Array;
+    fail: Int32Array;
+    out: Int32Array;
+    creator: Int32Array;
+    depth: Int32Array;
+  }) {
+    this.phrases = fields.phrases;
+    this.phraseCount = fields.phraseCount;
+    this.stateCount = fields.fail.length;
+    this.classOf = fields.classOf;
+    this.classes = fields.classes;
+    this.denseStates = fields.denseStates;
+    this.dense = fields.dense;
+    this.childStart = fields.childStart;
+    this.childCount = fields.childCount;
+    this.childClass = fields.childClass;
+    this.childTarget = fields.childTarget;
+    this.fail = fields.fail;
+    this.out = fields.out;
+    this.creator = fields.creator;
+    this.depth = fields.depth;
   }
 
   /**
    * Compile a set of phrases. Empty phrases are ignored (ModSecurity never adds one).
-   * Phrases are byte strings; code units above 0xFF never match byte input.
+   * Phrases are byte strings; a code unit above 0xFF never matches byte input.
    */
-  static build(phrases: readonly string[]): AhoCorasick {
+  static build(phrases: readonly string[], denseBudget = DENSE_ENTRY_BUDGET): AhoCorasick {
+    // Byte classes: 0 for bytes in no phrase, then one per distinct folded byte;
+    // code units above 0xFF share one class that no input byte maps to.
+    const classOf = new Uint8Array(256);
+    let classes = 1;
+    let wideClass = -1;
+    const classOfUnit = (unit: number): number => {
+      if (unit > 0xff) {
+        if (wideClass < 0) wideClass = classes++;
+        return wideClass;
+      }
+      const folded = FOLD[unit]!;
+      if (classOf[folded] === 0) {
+        classOf[folded] = classes++;
+        if (folded >= 0x61 && folded <= 0x7a) classOf[folded - 0x20] = classOf[folded]!;
+      }
+      return classOf[folded]!;
+    };
+
     // Trie construction with per-state Maps (build time only).
     const children: Array<Map<number, number>> = [new Map()];
-    const creator: number[] = [-1];
-    const depth: number[] = [0];
+    const creatorOf: number[] = [-1];
+    const depthOf: number[] = [0];
     const terminal: boolean[] = [false];
     let phraseCount = 0;
-
     for (let p = 0; p < phrases.length; p++) {
       const phrase = phrases[p]!;
       if (phrase.length === 0) continue;
       let state = 0;
       for (let i = 0; i < phrase.length; i++) {
-        let c = phrase.charCodeAt(i);
-        if (c < 256) c = FOLD[c]!;
+        const cls = classOfUnit(phrase.charCodeAt(i));
         const row = children[state]!;
-        let next = row.get(c);
+        let next = row.get(cls);
         if (next === undefined) {
           next = children.length;
           children.push(new Map());
-          creator.push(p);
-          depth.push(i + 1);
+          creatorOf.push(p);
+          depthOf.push(i + 1);
           terminal.push(false);
-          row.set(c, next);
+          row.set(cls, next);
         }
         state = next;
       }
@@ -108,69 +139,96 @@ export class AhoCorasick {
         phraseCount++;
       }
     }
+    if (classes > 0xffff) throw new Error('too many byte classes'); // cannot happen: at most 258
 
+    // Renumber breadth-first.
     const n = children.length;
-    const fail = new Int32Array(n);
-    const out = new Int32Array(n).fill(-1);
-
-    // Breadth-first: a state's failure link depends only on shallower states.
-    const queue = new Int32Array(n);
-    let head = 0;
-    let tail = 0;
-    for (const child of children[0]!.values()) {
-      fail[child] = 0;
-      out[child] = terminal[child] ? child : -1;
-      queue[tail++] = child;
-    }
-    while (head < tail) {
-      const u = queue[head++]!;
-      for (const [c, v] of children[u]!) {
-        let f = fail[u]!;
-        let target = children[f]!.get(c);
-        while (target === undefined && f !== 0) {
-          f = fail[f]!;
-          target = children[f]!.get(c);
-        }
-        fail[v] = target !== undefined && target !== v ? target : 0;
-        out[v] = terminal[v] ? v : out[fail[v]!]!;
-        queue[tail++] = v;
-      }
+    const order = new Int32Array(n); // new id -> old id
+    const idOf = new Int32Array(n); // old id -> new id
+    let tail = 1;
+    for (let head = 0; head < tail; head++) {
+      const old = order[head]!;
+      idOf[old] = head;
+      for (const child of children[old]!.values()) order[tail++] = child;
     }
 
-    // Flatten the sparse transitions (labels sorted for bisection).
-    let edges = 0;
-    for (let s = 0; s < n; s++) edges += children[s]!.size;
     const childStart = new Int32Array(n);
     const childCount = new Int32Array(n);
-    const childLabel = new Uint16Array(edges);
+    let edges = 0;
+    for (let s = 0; s < n; s++) edges += children[s]!.size;
+    const childClass = new Uint16Array(edges);
     const childTarget = new Int32Array(edges);
+    const creator = new Int32Array(n);
+    const depth = new Int32Array(n);
+    const isTerminal = new Uint8Array(n);
     let e = 0;
     for (let s = 0; s < n; s++) {
-      const row = [...children[s]!.entries()].sort((a, b) => a[0] - b[0]);
+      const old = order[s]!;
+      creator[s] = creatorOf[old]!;
+      depth[s] = depthOf[old]!;
+      isTerminal[s] = terminal[old] ? 1 : 0;
+      const row = [...children[old]!.entries()].sort((a, b) => a[0] - b[0]);
       childStart[s] = e;
       childCount[s] = row.length;
-      for (const [c, t] of row) {
-        childLabel[e] = c;
-        childTarget[e] = t;
+      for (const [cls, target] of row) {
+        childClass[e] = cls;
+        childTarget[e] = idOf[target]!;
         e++;
       }
     }
-    const rootNext = new Int32Array(256);
-    for (const [c, t] of children[0]!) if (c < 256) rootNext[c] = t;
 
-    return new AhoCorasick(
+    const findChild = (s: number, cls: number): number => {
+      for (let k = childStart[s]!, end = k + childCount[s]!; k < end; k++) {
+        if (childClass[k] === cls) return childTarget[k]!;
+      }
+      return -1;
+    };
+
+    // Failure links and outputs, in breadth-first (= id) order.
+    const fail = new Int32Array(n);
+    const out = new Int32Array(n).fill(-1);
+    for (let s = 0; s < n; s++) {
+      for (let k = childStart[s]!, end = k + childCount[s]!; k < end; k++) {
+        const v = childTarget[k]!;
+        const cls = childClass[k]!;
+        let f = s === 0 ? -1 : fail[s]!;
+        let target = -1;
+        while (f >= 0) {
+          target = findChild(f, cls);
+          if (target >= 0 || f === 0) break;
+          f = fail[f]!;
+        }
+        fail[v] = target >= 0 && target !== v ? target : 0;
+        out[v] = isTerminal[v] ? v : out[fail[v]!]!;
+      }
+    }
+
+    // Dense rows: the full DFA transition for the first states.
+    const denseStates = Math.max(1, Math.min(n, Math.floor(denseBudget / classes)));
+    const dense: Table = n <= 0xffff ? new Uint16Array(denseStates * classes) : new Int32Array(denseStates * classes);
+    for (let s = 0; s < denseStates; s++) {
+      const row = s * classes;
+      const fallback = s === 0 ? -1 : fail[s]! * classes;
+      for (let cls = 0; cls < classes; cls++) dense[row + cls] = fallback < 0 ? 0 : dense[fallback + cls]!;
+      for (let k = childStart[s]!, end = k + childCount[s]!; k < end; k++) dense[row + childClass[k]!] = childTarget[k]!;
+    }
+
+    return new AhoCorasick({
       phrases,
       phraseCount,
-      rootNext,
+      classOf,
+      classes,
+      denseStates,
+      dense,
       childStart,
       childCount,
-      childLabel,
+      childClass,
       childTarget,
       fail,
       out,
-      Int32Array.from(creator),
-      Int32Array.from(depth),
-    );
+      creator,
+      depth,
+    });
   }
 
   /**
@@ -178,32 +236,21 @@ export class AhoCorasick {
    * ending at the first position where any phrase ends), or -1 when none matches.
    */
   firstMatch(input: string): number {
-    const rootNext = this.rootNext;
-    const fail = this.fail;
+    const classOf = this.classOf;
+    const dense = this.dense;
+    const classes = this.classes;
+    const denseStates = this.denseStates;
     const out = this.out;
     let state = 0;
     for (let i = 0, n = input.length; i < n; i++) {
-      let c = input.charCodeAt(i);
-      if (c > 0xff) {
-        // Not a byte: nothing can continue through it.
-        state = 0;
-        continue;
+      const unit = input.charCodeAt(i);
+      const cls = unit > 0xff ? 0 : classOf[unit]!;
+      if (state < denseStates) {
+        state = dense[state * classes + cls]!;
+      } else {
+        state = this.sparseStep(state, cls);
       }
-      c = FOLD[c]!;
-      for (;;) {
-        if (state === 0) {
-          state = rootNext[c]!;
-          break;
-        }
-        const next = this.child(state, c);
-        if (next !== 0) {
-          state = next;
-          break;
-        }
-        state = fail[state]!;
-      }
-      const hit = out[state]!;
-      if (hit >= 0) return hit;
+      if (out[state]! >= 0) return out[state]!;
     }
     return -1;
   }
@@ -218,27 +265,19 @@ export class AhoCorasick {
     return this.phrases[this.creator[state]!]!.slice(0, this.depth[state]!);
   }
 
-  private child(state: number, c: number): number {
-    const start = this.childStart[state]!;
-    const count = this.childCount[state]!;
-    const labels = this.childLabel;
-    if (count <= LINEAR_SCAN_MAX) {
-      for (let k = start, end = start + count; k < end; k++) {
-        const label = labels[k]!;
-        if (label === c) return this.childTarget[k]!;
-        if (label > c) return 0;
+  /** Transition from a state without a dense row: its children, else its failure chain. */
+  private sparseStep(state: number, cls: number): number {
+    const fail = this.fail;
+    const denseStates = this.denseStates;
+    let s = state;
+    while (s >= denseStates) {
+      for (let k = this.childStart[s]!, end = k + this.childCount[s]!; k < end; k++) {
+        const c = this.childClass[k]!;
+        if (c === cls) return this.childTarget[k]!;
+        if (c > cls) break;
       }
-      return 0;
+      s = fail[s]!;
     }
-    let lo = start;
-    let hi = start + count - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const label = labels[mid]!;
-      if (label === c) return this.childTarget[mid]!;
-      if (label < c) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return 0;
+    return this.dense[s * this.classes + cls]!;
   }
 }

@@ -38,10 +38,12 @@ test('Aho-Corasick agrees with a naive search on random phrase sets', () => {
   };
   for (let round = 0; round < 400; round++) {
     const phrases = Array.from({ length: 1 + Math.floor(rand() * 8) }, () => word(5));
-    const ac = AhoCorasick.build(phrases);
-    for (let k = 0; k < 20; k++) {
+    // Fully dense, partly dense (deeper states sparse), and root-only dense.
+    const automata = [AhoCorasick.build(phrases), AhoCorasick.build(phrases, 40), AhoCorasick.build(phrases, 1)];
+    for (let k = 0; k < 60; k++) {
       const input = word(30);
       const expected = naive(phrases, input);
+      const ac = automata[k % 3]!;
       const state = ac.firstMatch(input);
       if (expected === null) {
         assert.equal(state, -1, `${JSON.stringify(phrases)} / ${JSON.stringify(input)}`);
@@ -61,6 +63,18 @@ test('Aho-Corasick: reported text is spelled like the phrase that created the no
   const dup = AhoCorasick.build(['x', 'X', 'x', '']);
   assert.equal(dup.phraseCount, 1);
   assert.equal(AhoCorasick.build([]).firstMatch('anything'), -1);
+});
+
+test('Aho-Corasick keeps memory bounded for large phrase lists', () => {
+  const phrases = Array.from({ length: 20_000 }, (_, i) => `w${i}-${(i * 7919).toString(36)}`);
+  const ac = AhoCorasick.build(phrases);
+  assert.ok(ac.stateCount > 100_000);
+  assert.ok(ac.denseStates < ac.stateCount, 'deep states are sparse');
+  assert.ok(ac.denseStates >= 1000, 'shallow states are dense');
+  for (const i of [0, 1, 9999, 19_999]) {
+    assert.equal(ac.text(ac.firstMatch(`xx${phrases[i]!.toUpperCase()}yy`)).toLowerCase(), phrases[i]);
+  }
+  assert.equal(ac.firstMatch('w-'.repeat(10_000)), -1);
 });
 
 test('Aho-Corasick ignores code units above 0xFF in input', () => {
