@@ -258,9 +258,12 @@ function toBuffer(chunk: unknown, encoding: unknown): Buffer | null {
 }
 
 /**
- * Wraps `res` so that phases 3 and 4 run before the client sees the response. Calls
- * `onInterruption` (at most once) when the engine interrupts; the handler's output is then
- * discarded.
+ * Wraps `res` so that phases 3 and 4 run before the client sees the response. At the
+ * handler's first write (or end) the response headers go to the engine; if it then wants the
+ * body (`tx.responseBodyAccess`: SecResponseBodyAccess and a listed MIME type) the response
+ * is held until `end()`, phase 3 and phase 4 run, and only then is it sent; otherwise phase 3
+ * runs at once and the body streams through. `onInterruption` is called (at most once) when
+ * the engine interrupts before anything was sent; the handler's output is then discarded.
  */
 export function guardResponse(tx: AdapterTransaction, res: ServerResponse, req: IncomingMessage, onInterruption: (i: Interruption) => void, options: { maxBufferedResponseBody?: number } = {}): void {
   const orig: OriginalMethods = {
@@ -271,9 +274,10 @@ export function guardResponse(tx: AdapterTransaction, res: ServerResponse, req: 
   originals.set(res, orig);
   const limit = options.maxBufferedResponseBody ?? 64 * 1024 * 1024;
   const protocol = `HTTP/${req.httpVersion}`;
-  let headersChecked = false;
+  let started = false; // headers handed to the engine
+  let phase3Done = false;
   let interrupted = false;
-  let streaming = false; // headers flushed, body passes through
+  let streaming = false; // headers sent, body passes through
   let buffering = false;
   const held: Buffer[] = [];
   let heldSize = 0;
@@ -283,16 +287,22 @@ export function guardResponse(tx: AdapterTransaction, res: ServerResponse, req: 
     onInterruption(i);
   };
 
-  const checkHeaders = (): boolean => {
-    if (headersChecked) return !interrupted;
-    headersChecked = true;
+  /** First output: headers to the engine, then decide whether the body is held. */
+  const start = (): void => {
+    if (started) return;
+    started = true;
     for (const [name, value] of headerPairs(res)) tx.addResponseHeader(name, value);
-    const i = tx.processResponseHeaders(res.statusCode, protocol);
-    if (i) {
-      interrupt(i);
-      return false;
+    buffering = tx.responseBodyAccess;
+  };
+
+  /** Phase 3; false when it interrupted. */
+  const phase3 = (): boolean => {
+    if (!phase3Done) {
+      phase3Done = true;
+      const i = tx.processResponseHeaders(res.statusCode, protocol);
+      if (i) interrupt(i);
     }
-    return true;
+    return !interrupted;
   };
 
   const startStreaming = (): void => {
@@ -301,11 +311,11 @@ export function guardResponse(tx: AdapterTransaction, res: ServerResponse, req: 
     orig.writeHead(res.statusCode);
     for (const chunk of held) orig.write(chunk);
     held.length = 0;
+    heldSize = 0;
   };
 
   res.writeHead = function (this: ServerResponse, ...args: unknown[]): ServerResponse {
-    if (interrupted) return res;
-    applyWriteHeadArgs(res, args);
+    if (!interrupted && !started) applyWriteHeadArgs(res, args);
     return res;
   } as typeof res.writeHead;
 
@@ -313,12 +323,10 @@ export function guardResponse(tx: AdapterTransaction, res: ServerResponse, req: 
     if (interrupted) return true;
     const callback = typeof encoding === 'function' ? encoding : cb;
     const buf = toBuffer(chunk, encoding);
-    if (!headersChecked) {
-      buffering = tx.responseBodyAccess;
-      if (!buffering) {
-        if (!checkHeaders()) return true;
-        startStreaming();
-      }
+    start();
+    if (!buffering && !streaming) {
+      if (!phase3()) return true;
+      startStreaming();
     }
     if (buf && buf.length > 0) {
       if (streaming) return orig.write(buf, callback);
@@ -326,9 +334,12 @@ export function guardResponse(tx: AdapterTransaction, res: ServerResponse, req: 
       heldSize += buf.length;
       if (heldSize > limit) {
         // Too large to hold: inspect what we have and stream the rest.
-        if (!checkHeaders()) return true;
+        if (!phase3()) return true;
         const i = tx.appendResponseBody(Buffer.concat(held, heldSize));
-        if (i) { interrupt(i); return true; }
+        if (i) {
+          interrupt(i);
+          return true;
+        }
         startStreaming();
       }
     }
@@ -356,17 +367,26 @@ export function guardResponse(tx: AdapterTransaction, res: ServerResponse, req: 
       heldSize += buf.length;
     }
     const body = Buffer.concat(held, heldSize);
-    if (!headersChecked) buffering = tx.responseBodyAccess;
+    if (!started && !res.hasHeader('content-length') && !res.hasHeader('transfer-encoding') && req.method !== 'HEAD' && res.statusCode !== 204 && res.statusCode !== 304) {
+      res.setHeader('Content-Length', body.length);
+    }
+    start();
+    if (!phase3()) return res;
+    if (buffering && body.length > 0) {
+      const i = tx.appendResponseBody(body);
+      if (i) {
+        interrupt(i);
+        return res;
+      }
+    }
+    const i = tx.processResponseBody();
+    if (i) {
+      interrupt(i);
+      return res;
+    }
     if (!res.hasHeader('content-length') && !res.hasHeader('transfer-encoding') && req.method !== 'HEAD' && res.statusCode !== 204 && res.statusCode !== 304) {
       res.setHeader('Content-Length', body.length);
     }
-    if (!checkHeaders()) return res;
-    if (buffering && tx.responseBodyAccess && body.length > 0) {
-      const i = tx.appendResponseBody(body);
-      if (i) { interrupt(i); return res; }
-    }
-    const i = tx.processResponseBody();
-    if (i) { interrupt(i); return res; }
     orig.writeHead(res.statusCode);
     if (body.length > 0) orig.end(body, callback);
     else orig.end(callback);

@@ -20,10 +20,15 @@ class FakeTx implements AdapterTransaction {
   responseBody = Buffer.alloc(0);
   matchedRules: MatchedRule[] = [];
   requestBodyAccess: boolean;
-  responseBodyAccess: boolean;
   constructor(readonly options: TransactionOptions, private readonly script: Script) {
     this.requestBodyAccess = script.requestBodyAccess ?? true;
-    this.responseBodyAccess = script.responseBodyAccess ?? true;
+  }
+  /** Like the engine: decided by the response Content-Type once the headers are known. */
+  get responseBodyAccess(): boolean {
+    if (this.script.responseBodyAccess === false) return false;
+    if (!this.script.responseMimeTypes) return true;
+    const ct = this.responseHeaders.find(([k]) => k.toLowerCase() === 'content-type')?.[1].split(';')[0]!.trim() ?? '';
+    return this.script.responseMimeTypes.includes(ct);
   }
   private decide(phase: number): Interruption | null {
     this.calls.push(`phase${phase}`);
@@ -45,6 +50,7 @@ class FakeTx implements AdapterTransaction {
 interface Script {
   requestBodyAccess?: boolean;
   responseBodyAccess?: boolean;
+  responseMimeTypes?: string[];
   interruptAt?: (phase: number, tx: FakeTx) => Interruption | null;
 }
 
@@ -63,7 +69,7 @@ const deny = (status = 403): Interruption => ({ action: 'deny', status, ruleId: 
 async function withServer(
   waf: FakeWaf,
   handler: (req: IncomingMessage, res: ServerResponse) => void,
-  run: (port: number, done: Promise<Array<{ tx: FakeTx; id: string }>>) => Promise<void>,
+  run: (port: number, done: Promise<Array<{ tx: FakeTx; id: string }>>, waitFor: (n: number) => Promise<void>) => Promise<void>,
   options: WrapOptions<FakeTx> = {},
 ): Promise<void> {
   const finished: Array<{ tx: FakeTx; id: string }> = [];
@@ -71,18 +77,27 @@ async function withServer(
   const done = new Promise<Array<{ tx: FakeTx; id: string }>>((resolve) => {
     notify = () => resolve(finished);
   });
+  const waiters: Array<{ n: number; resolve: () => void }> = [];
+  const waitFor = (n: number): Promise<void> => new Promise((resolve) => {
+    waiters.push({ n, resolve });
+    check();
+  });
+  const check = (): void => {
+    for (const w of waiters) if (finished.length >= w.n) w.resolve();
+  };
   const server: Server = createServer(
     wrapHandler(waf, handler, {
       ...options,
       onTransaction: (tx, info) => {
         finished.push({ tx, id: info.id });
         notify();
+        check();
       },
     }),
   );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {
-    await run((server.address() as AddressInfo).port, done);
+    await run((server.address() as AddressInfo).port, done, waitFor);
   } finally {
     server.closeAllConnections();
     await new Promise<void>((r) => server.close(() => r()));
@@ -219,4 +234,24 @@ test('the handler can reach the transaction through getTransaction(req), also on
     assert.equal(seen, id);
   }, { transactionId: () => 'fixed-id-1' });
   assert.equal(seen, 'fixed-id-1');
+});
+
+test('the response body is held for phase 4 only when the engine wants it once it has seen the headers (MIME type)', async () => {
+  const waf = new FakeWaf({ responseMimeTypes: ['text/plain'] });
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    res.setHeader('Content-Type', req.url === '/text' ? 'text/plain; charset=utf-8' : 'image/png');
+    res.write('part1-');
+    res.end('part2');
+  };
+  await withServer(waf, handler, async (port, _done, waitFor) => {
+    const text = await send(port, 'GET /text HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n');
+    const image = await send(port, 'GET /image HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n');
+    assert.equal(text.response!.body.toString(), 'part1-part2');
+    assert.equal(image.response!.body.toString(), 'part1-part2');
+    await waitFor(2);
+    const byUri = new Map(waf.txs.map((tx) => [tx.uri, tx]));
+    assert.equal(byUri.get('/text')!.responseBody.toString(), 'part1-part2');
+    assert.equal(byUri.get('/image')!.responseBody.length, 0);
+    assert.deepEqual(byUri.get('/image')!.calls.slice(2), ['phase1', 'phase2', 'phase3', 'phase4', 'phase5']);
+  });
 });
