@@ -267,6 +267,8 @@ export function preludeSecLang(): string {
     'SecRequestBodyAccess On',
     `SecRule REQUEST_HEADERS:Content-Type "@rx (?i)^\\s*application/(?:[a-z0-9.+-]+\\+)?json" \\\n    "id:${id},phase:1,pass,nolog,t:none,ctl:requestBodyProcessor=JSON,tag:'vpatch/prelude'"`,
     `SecRule REQUEST_HEADERS:Content-Type "@rx (?i)^\\s*(?:application|text)/(?:[a-z0-9.+-]+\\+)?xml" \\\n    "id:${id + 1},phase:1,pass,nolog,t:none,ctl:requestBodyProcessor=XML,tag:'vpatch/prelude'"`,
+    '# patches inspect the raw body (REQUEST_BODY) whatever the body processor',
+    `SecAction "id:${id + 2},phase:1,pass,nolog,ctl:forceRequestBodyVariable=On,tag:'vpatch/prelude'"`,
     '',
   ].join('\n');
 }
