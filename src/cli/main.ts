@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import * as conformanceCommand from './commands/conformance.js';
+import * as serveCommand from './commands/serve.js';
 
 /**
  * The `vpatch` command line. Each subcommand lives in src/cli/commands/<name>.ts and
@@ -14,7 +15,7 @@ program
   .description('Virtual patching: a ModSecurity SecLang / OWASP CRS engine, reverse proxy and CVE patch catalog')
   .version(pkg.version);
 
-const commandModules: Array<{ register(program: Command): void }> = [conformanceCommand];
+const commandModules: Array<{ register(program: Command): void }> = [conformanceCommand, serveCommand];
 
 for (const mod of commandModules) mod.register(program);
 
