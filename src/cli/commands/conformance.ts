@@ -126,7 +126,7 @@ export function register(program: Command): void {
     .option('--known-failures <file>', 'known-failures file (default: the repository\'s test/conformance/crs-known-failures.yaml)')
     .option('--no-known-failures', 'use no known-failures file')
     .option('--concurrency <n>', 'tests in flight at once', '16')
-    .option('--timeout <ms>', 'read timeout per request', '3000')
+    .option('--timeout <ms>', 'read timeout per request', '10000')
     .option('--summary', 'also print failures grouped by category and by rule')
     .action(async (flags: CrsFlags) => runCrs(flags));
 

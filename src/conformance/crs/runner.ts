@@ -29,7 +29,7 @@ export interface CrsRunOptions {
   knownFailures?: KnownFailures;
   /** Tests in flight at once (default 16). */
   concurrency?: number;
-  /** Read timeout per request in ms (default 3000, as Coraza's run). */
+  /** Read timeout per request in ms (default 10000; go-ftw's is 1 s, Coraza's 3 s, but the engine shares this process). */
   timeoutMs?: number;
   /** Tests directory, default `<crsDir>/tests/regression/tests`. */
   testsDir?: string;
@@ -186,7 +186,7 @@ export async function runCrsTests(options: CrsRunOptions): Promise<CrsRunResult>
   const testsDir = options.testsDir ?? join(options.crsDir, 'tests', 'regression', 'tests');
   const tests = options.tests ?? loadTests(testsDir).tests;
   const known = options.knownFailures ?? emptyKnownFailures();
-  const timeoutMs = options.timeoutMs ?? 3000;
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const concurrency = Math.max(1, options.concurrency ?? 16);
 
   const outcomes: TestOutcome[] = [];
