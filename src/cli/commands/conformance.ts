@@ -61,6 +61,7 @@ async function runCrs(flags: CrsFlags): Promise<void> {
     out(`  known-failures file: ${result.knownFailuresFile ?? '(none)'}`);
     out(`  overrides that held: ${result.overridesPassed}; known failures: ${result.failed - result.unexpectedFailures.length}; unexpected failures: ${result.unexpectedFailures.length}`);
     if (result.staleKnownFailures.length > 0) out(`  known failures that now pass (remove them from the file): ${result.staleKnownFailures.join(', ')}`);
+    if (result.vacuousPasses.length > 0) out(`  passed although the front end answered alone (declare them as overrides): ${result.vacuousPasses.join(', ')}`);
     if (flags.summary) {
       const s = crs.summarizeFailures(result);
       out('Failures by category:');
