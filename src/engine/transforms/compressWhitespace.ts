@@ -3,8 +3,8 @@ import type { TransformDefinition } from './types.js';
 
 /**
  * t:compressWhitespace — every run of C `isspace` bytes (space, \t, \n, \v, \f, \r)
- * becomes one space. Unlike t:removeWhitespace, 0xA0 (NBSP) is an ordinary byte here
- * (libmodsecurity 3.0.x compares a signed `char` with 160, which never matches).
+ * becomes one space. Unlike t:removeWhitespace, 0xA0 (NBSP) and 0xC2 are ordinary bytes
+ * here, as in libmodsecurity 3.0.9 (its NBSP test never matches).
  */
 export function compressWhitespace(input: string): string {
   const n = input.length;

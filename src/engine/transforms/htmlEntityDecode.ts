@@ -25,25 +25,26 @@ function entityByte(b: Buffer, k: number, j: number, hex: boolean): number {
   return v;
 }
 
-/** Named entities libmodsecurity 3.0.x decodes (case-insensitive, whole name). */
+/** Named entities libmodsecurity 3.0.x decodes (case-insensitive, whole name): name, byte. */
+const NAMED: readonly (readonly [string, number])[] = [
+  ['quot', 0x22],
+  ['amp', 0x26],
+  ['lt', 0x3c],
+  ['gt', 0x3e],
+  ['nbsp', 0xa0],
+];
+
+/** The byte for the alphanumeric run `b[k, j)` if it is one of NAMED, else -1. */
 function namedEntity(b: Buffer, k: number, j: number): number {
   const len = j - k;
-  if (len < 2 || len > 4) return -1;
-  const name = b.toString('latin1', k, j).toLowerCase();
-  switch (name) {
-    case 'quot':
-      return 0x22;
-    case 'amp':
-      return 0x26;
-    case 'lt':
-      return 0x3c;
-    case 'gt':
-      return 0x3e;
-    case 'nbsp':
-      return 0xa0;
-    default:
-      return -1;
+  for (const [name, value] of NAMED) {
+    if (name.length !== len) continue;
+    let p = 0;
+    // Input bytes here are alphanumeric, so OR-ing 0x20 folds exactly the ASCII capitals.
+    while (p < len && (b[k + p]! | 0x20) === name.charCodeAt(p)) p++;
+    if (p === len) return value;
   }
+  return -1;
 }
 
 /**

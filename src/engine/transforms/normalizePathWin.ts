@@ -1,4 +1,4 @@
-import { normalizePathBytes } from './normalizePath.js';
+import { normalizePath, normalizePathBytes } from './normalizePath.js';
 import type { TransformDefinition } from './types.js';
 
 /**
@@ -6,7 +6,8 @@ import type { TransformDefinition } from './types.js';
  * every `\` into `/` (ModSecurity v3 `NormalisePathWin`).
  */
 export function normalizePathWin(input: string): string {
-  return normalizePathBytes(input, true);
+  // Without a backslash the Windows variant behaves exactly like t:normalizePath.
+  return input.indexOf('\\') === -1 ? normalizePath(input) : normalizePathBytes(input, true);
 }
 
 export const normalizePathWinTransform: TransformDefinition = {

@@ -1,9 +1,15 @@
 import { isCSpace } from './bytes.js';
 import type { TransformDefinition } from './types.js';
 
-/** True for the bytes t:removeWhitespace deletes: C `isspace`, 0xA0 and 0xC2. */
+/** 1 for the bytes t:removeWhitespace deletes: C `isspace`, 0xA0 and 0xC2. */
+const REMOVED: Uint8Array = (() => {
+  const t = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) t[c] = isCSpace(c) || c === 0xa0 || c === 0xc2 ? 1 : 0;
+  return t;
+})();
+
 function isRemoved(c: number): boolean {
-  return isCSpace(c) || c === 0xa0 || c === 0xc2;
+  return REMOVED[c & 0xff] === 1 && c <= 0xff;
 }
 
 /**

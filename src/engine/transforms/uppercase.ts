@@ -1,7 +1,11 @@
 import type { TransformDefinition } from './types.js';
 
+/** Bytes that String#toUpperCase would change although "C" locale `toupper` keeps them. */
+const LATIN1_LOWER = /[\xb5\xdf-\xff\u0100-\uffff]/;
+
 /** t:uppercase — ASCII `a-z` to `A-Z`; every other byte unchanged ("C" locale `toupper`). */
 export function uppercase(input: string): string {
+  if (!LATIN1_LOWER.test(input)) return input.toUpperCase();
   const n = input.length;
   let i = 0;
   for (; i < n; i++) {

@@ -1,12 +1,6 @@
 import type { TransformDefinition } from './types.js';
 
-/** Append `%u` and the code point in lower-case hex, zero-padded to at least 4 digits. */
-function pushCodePoint(out: number[], cp: number): void {
-  out.push(0x25, 0x75); // "%u"
-  const digits = cp.toString(16);
-  for (let k = digits.length; k < 4; k++) out.push(0x30);
-  for (let k = 0; k < digits.length; k++) out.push(digits.charCodeAt(k));
-}
+const HEX = '0123456789abcdef';
 
 /**
  * t:utf8toUnicode — libmodsecurity 3.0.x `Utf8ToUnicode::inplace`, including its handling
@@ -29,53 +23,57 @@ export function utf8toUnicode(input: string): string {
     i++;
   }
   if (i === n) return input;
-  const out: number[] = [];
-  const parts: string[] = [input.slice(0, i)];
   const b = Buffer.from(input, 'latin1');
+  // Worst case is 3.5 output bytes per input byte (a 2-byte overlong form gives 7).
+  const out = Buffer.allocUnsafe(i + (n - i) * 4);
+  b.copy(out, 0, 0, i);
+  let d = i;
   while (i < n) {
     const c = b[i]!;
     if (c < 0x80) {
-      if (c !== 0) out.push(c);
+      if (c !== 0) out[d++] = c;
       i++;
-    } else if (c < 0xc0 || c >= 0xf8) {
-      out.push(c);
+      continue;
+    }
+    if (c < 0xc0 || c >= 0xf8) {
+      out[d++] = c;
       i++;
+      continue;
+    }
+    let len: number;
+    let cp: number;
+    if (c < 0xe0) {
+      len = 2;
+      cp = c & 0x1f;
+    } else if (c < 0xf0) {
+      len = 3;
+      cp = c & 0x0f;
     } else {
-      let len: number;
-      let cp: number;
-      if (c < 0xe0) {
-        len = 2;
-        cp = c & 0x1f;
-      } else if (c < 0xf0) {
-        len = 3;
-        cp = c & 0x0f;
-      } else {
-        len = 4;
-        cp = c & 0x07;
-        if (c >= 0xf5) out.push(c);
-      }
-      let ok = i + len <= n;
-      for (let k = 1; ok && k < len; k++) {
-        const cc = b[i + k]!;
-        if ((cc & 0xc0) !== 0x80) ok = false;
-        else cp = (cp << 6) | (cc & 0x3f);
-      }
-      if (!ok) {
-        i++;
-        continue;
-      }
-      pushCodePoint(out, cp);
-      if (cp >= 0xd800 && cp <= 0xdfff) out.push(c);
-      if ((len === 2 && cp < 0x80) || (len === 3 && cp < 0x800) || (len === 4 && cp < 0x10000)) out.push(c);
-      i += len;
+      len = 4;
+      cp = c & 0x07;
+      if (c >= 0xf5) out[d++] = c;
     }
-    if (out.length >= 8192) {
-      parts.push(String.fromCharCode.apply(null, out));
-      out.length = 0;
+    let ok = i + len <= n;
+    for (let k = 1; ok && k < len; k++) {
+      const cc = b[i + k]!;
+      if ((cc & 0xc0) !== 0x80) ok = false;
+      else cp = (cp << 6) | (cc & 0x3f);
     }
+    if (!ok) {
+      i++;
+      continue;
+    }
+    out[d++] = 0x25; // %
+    out[d++] = 0x75; // u
+    let digits = 4;
+    if (cp > 0xfffff) digits = 6;
+    else if (cp > 0xffff) digits = 5;
+    for (let shift = (digits - 1) * 4; shift >= 0; shift -= 4) out[d++] = HEX.charCodeAt((cp >> shift) & 0xf);
+    if (cp >= 0xd800 && cp <= 0xdfff) out[d++] = c;
+    if ((len === 2 && cp < 0x80) || (len === 3 && cp < 0x800) || (len === 4 && cp < 0x10000)) out[d++] = c;
+    i += len;
   }
-  if (out.length > 0) parts.push(String.fromCharCode.apply(null, out));
-  return parts.join('');
+  return out.toString('latin1', 0, d);
 }
 
 export const utf8toUnicodeTransform: TransformDefinition = { name: 'utf8toUnicode', fn: utf8toUnicode };
