@@ -13,11 +13,6 @@ export const HEX_VALUE: Int8Array = (() => {
   return t;
 })();
 
-/** True for `[0-9A-Fa-f]` (C `isxdigit` in the "C" locale; ModSecurity's VALID_HEX). */
-export function isHex(c: number): boolean {
-  return HEX_VALUE[c & 0xff]! >= 0 && c <= 0xff;
-}
-
 /** C `isspace` in the "C" locale: space, \t, \n, \v, \f, \r. */
 export function isCSpace(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d);
