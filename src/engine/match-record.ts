@@ -6,8 +6,20 @@ function capitalize(s: string): string {
   return s.length === 0 ? s : s[0]!.toUpperCase() + s.slice(1);
 }
 
+/**
+ * ModSecurity writes log fields with control bytes, bytes above 0x7e, quotes and backslashes
+ * as \xHH, so one log line stays one line and fields stay delimited.
+ */
 function quote(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x1f && c < 0x7f && c !== 0x22 && c !== 0x5c) continue;
+    out += s.slice(last, i) + '\\x' + (c < 16 ? '0' : '') + c.toString(16);
+    last = i + 1;
+  }
+  return last === 0 ? s : out + s.slice(last);
 }
 
 /**
@@ -62,7 +74,7 @@ export class MatchRecord implements MatchedRule {
     const last = lastLink(rule);
     this.matchMessage = last.targets.length === 0
       ? 'Unconditional match in SecAction.'
-      : `Matched "Operator \`${capitalize(last.operatorName)}' with parameter \`${last.operatorParam}' against variable \`${this.matchedVarName}' (Value: \`${this.matchedVar}' )`;
+      : `Matched "Operator \`${capitalize(last.operatorName)}' with parameter \`${quote(last.operatorParam)}' against variable \`${quote(this.matchedVarName)}' (Value: \`${quote(this.matchedVar)}' )`;
     this.hostname = tx.serverName ?? tx.serverAddr ?? '';
     this.uri = tx.requestUri ?? '';
     this.uniqueId = tx.id;

@@ -215,7 +215,7 @@ export class Transaction {
     const path = qDecoded < 0 ? decoded : decoded.slice(0, qDecoded);
     this.requestFilename = path;
     const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-    this.requestBasename = slash >= 0 && slash + 1 < path.length ? path.slice(slash + 1) : slash < 0 ? path : undefined;
+    this.requestBasename = slash < 0 ? path : path.slice(slash + 1);
     let parsedUri = decoded;
     // An absolute-form target (http://host/path) keeps only its path, as ModSecurity does.
     if (decoded.length > 0 && decoded[0] !== '/') {
@@ -368,7 +368,9 @@ export class Transaction {
     }
     if (body.length > 0) {
       const processor = this.requestBodyProcessor;
-      if (processor === '' || processor === 'URLENCODED' || this.forceRequestBodyVariable) this.requestBodyVariable = body;
+      // As the CRS suite expects: XML and multipart bodies are inspected through their parsed
+      // variables only, unless a rule forces REQUEST_BODY.
+      if ((processor !== 'XML' && processor !== 'MULTIPART') || this.forceRequestBodyVariable) this.requestBodyVariable = body;
       this.requestBodyLengthVariable = String(body.length);
     }
   }
