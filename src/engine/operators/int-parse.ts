@@ -14,20 +14,6 @@ const INT64_MIN = -9223372036854775808n;
 /** Up to this many digits the value is exact in a double. */
 const SAFE_DIGITS = 15;
 
-/** Index of the first digit and the sign, after whitespace and an optional sign. */
-function scanPrefix(text: string): { start: number; negative: boolean } {
-  let i = 0;
-  const n = text.length;
-  while (i < n && isCSpace(text.charCodeAt(i))) i++;
-  let negative = false;
-  const c = text.charCodeAt(i);
-  if (c === 0x2d || c === 0x2b) {
-    negative = c === 0x2d;
-    i++;
-  }
-  return { start: i, negative };
-}
-
 function digitsEnd(text: string, start: number): number {
   let i = start;
   while (i < text.length) {
@@ -72,14 +58,25 @@ function atollBig(text: string, start: number, negative: boolean): number | bigi
 
 /** `std::stoi` as v3's `@eq` calls it: 0 when there is no number or it is out of `int` range. */
 export function stoiOrZero(text: string): number {
-  const { start, negative } = scanPrefix(text);
-  const end = digitsEnd(text, start);
-  if (end === start) return 0;
-  let value = 0;
-  for (let i = start; i < end; i++) {
-    value = value * 10 + (text.charCodeAt(i) - 0x30);
-    if (value > 2 ** 32) return 0; // out of range either way
+  let i = 0;
+  const n = text.length;
+  while (i < n && isCSpace(text.charCodeAt(i))) i++;
+  let negative = false;
+  const sign = text.charCodeAt(i);
+  if (sign === 0x2d || sign === 0x2b) {
+    negative = sign === 0x2d;
+    i++;
   }
+  const start = i;
+  let value = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) break;
+    value = value * 10 + (c - 0x30);
+    if (value > 2 ** 32) return 0; // out of range either way
+    i++;
+  }
+  if (i === start) return 0;
   if (negative) value = 0 - value;
   if (value > INT32_MAX || value < INT32_MIN) return 0;
   return value;
