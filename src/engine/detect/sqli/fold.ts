@@ -44,6 +44,11 @@ function expectsOperand(t: number): boolean {
   }
 }
 
+function isSpaceBefore(input: string, i: number): boolean {
+  const c = input.charCodeAt(i - 1);
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
+
 function isNameLike(t: number): boolean {
   return t === Tok.Bareword || t === Tok.Function || t === Tok.Keyword || t === Tok.Variable;
 }
@@ -60,7 +65,8 @@ export function fingerprintKey(input: string, quote: number): number {
     const t = lexer.type;
     const k = lexer.opKind;
     if (t === Tok.Comment) {
-      pendingComment = true;
+      // a comment that reads like prose after whitespace is text, not an SQL comment
+      pendingComment = !(lexer.prose && lexer.start > 0 && isSpaceBefore(input, lexer.start));
       continue;
     }
     pendingComment = false;

@@ -10,6 +10,9 @@
 import { FN, MAX_WORD, PHRASE_HEAD, entryOpKind, entryType, lookupPhrase, lookupWord } from './keywords.js';
 import { OpKind, Tok } from './tokens.js';
 
+/** Functions recognised even with whitespace before `(`: SQL-only names, not words of prose. */
+const SPACED_OK = new Set(['EXTRACTVALUE', 'UPDATEXML', 'IFNULL', 'NULLIF', 'COALESCE', 'SUBSTRING', 'CONCAT', 'ASCII', 'UNHEX', 'MD5', 'SHA1']);
+
 const C_OTHER = 0;
 const C_WS = 1;
 const C_WORD = 2; // letters, _, $, bytes >= 0x80
@@ -64,6 +67,8 @@ export class SqlLexer {
   opKind: OpKind = OpKind.NotOp;
   start = 0;
   end = 0;
+  /** For a comment token: its body reads like prose (two or more words), e.g. `-- see below`. */
+  prose = false;
 
   /**
    * Start a scan. `quote` is 0 for the input as is, or the quote character (0x27, 0x22) the
@@ -192,6 +197,7 @@ export class SqlLexer {
   }
 
   private emit(end: number, type: Tok): boolean {
+    if (type === Tok.Comment) this.prose = proseBody(this.input, this.start, end);
     this.type = type;
     this.end = end;
     this.pos = end;
@@ -288,12 +294,36 @@ export class SqlLexer {
         }
       }
     }
-    // a function call needs its `(` right after the name, as MySQL's parser does by default
-    if (e & FN && j < len && input.charCodeAt(j) === 0x28) return this.emit(j, Tok.Function);
+    // A function call needs its `(` right after the name (MySQL's parser requires that for many
+    // built-ins), except for names no prose uses: those with an underscore, and SPACED_OK.
+    if (e & FN && k < len && input.charCodeAt(k) === 0x28 && (k === j || upper.indexOf('_') > 0 || SPACED_OK.has(upper))) {
+      return this.emit(j, Tok.Function);
+    }
     this.emit(j, entryType(e));
     this.opKind = entryOpKind(e);
     return true;
   }
+}
+
+/** True when the comment's body has a word, a space and another word (`#1 fan`, `-- see below`). */
+function proseBody(input: string, start: number, end: number): boolean {
+  let i = start;
+  const c = input.charCodeAt(i);
+  i += c === 0x23 ? 1 : 2; // # or -- or /*
+  let words = 0;
+  let inWord = false;
+  for (; i < end && i < start + 200; i++) {
+    const ch = input.charCodeAt(i);
+    const w = (ch >= 0x30 && ch <= 0x39) || ((ch | 0x20) >= 0x61 && (ch | 0x20) <= 0x7a) || ch >= 0x80;
+    if (w && !inWord) {
+      words++;
+      if (words >= 2) return true;
+    }
+    if (w) inWord = true;
+    else if (ch === 0x20) inWord = false;
+    else return false; // punctuation in the body: not plain prose
+  }
+  return false;
 }
 
 function lineEnd(input: string, i: number): number {

