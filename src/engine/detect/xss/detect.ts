@@ -1,6 +1,6 @@
 /**
  * XSS detection: tokenize the input as HTML in each context a reflected value can land in
- * (text, unquoted / single / double / backtick-quoted attribute value) and report the first
+ * (text, inside a tag, unquoted / single / double / backtick-quoted attribute value) and report the first
  * dangerous piece: a script-capable tag, an event handler or style attribute with a value, a
  * URL attribute with a script scheme, or a legacy conditional comment.
  */
@@ -16,7 +16,7 @@ export interface XssResult {
 const NO_MATCH: XssResult = Object.freeze({ isXss: false, reason: '' }) as XssResult;
 
 // Scan state shared by the sink (the detector is synchronous; one scan at a time).
-let pendingUrlAttr = false;
+let pendingKind: AttrKind = AttrKind.Harmless;
 let pendingAttrStart = 0;
 let pendingAttrEnd = 0;
 let hitKind = '';
@@ -33,27 +33,28 @@ function hit(kind: string, start: number, end: number): true {
 const sink: Sink = (ev, input, start, end, hasValue) => {
   switch (ev) {
     case Ev.TagOpen:
-      pendingUrlAttr = false;
+      pendingKind = AttrKind.Harmless;
       return isDangerousTag(input, start, end) ? hit('tag', start, end) : false;
     case Ev.TagClose:
-      pendingUrlAttr = false;
+      pendingKind = AttrKind.Harmless;
       return false;
     case Ev.AttrName: {
-      pendingUrlAttr = false;
+      pendingKind = AttrKind.Harmless;
       if (!hasValue) return false;
       const kind = attrKind(input, start, end);
-      if (kind === AttrKind.Script) return hit('attr', start, end);
-      if (kind === AttrKind.Url) {
-        pendingUrlAttr = true;
+      if (kind !== AttrKind.Harmless) {
+        pendingKind = kind;
         pendingAttrStart = start;
         pendingAttrEnd = end;
       }
       return false;
     }
     case Ev.AttrValue: {
-      const check = pendingUrlAttr;
-      pendingUrlAttr = false;
-      return check && isScriptUrl(input, start, end) ? hit('url', pendingAttrStart, pendingAttrEnd) : false;
+      const kind = pendingKind;
+      pendingKind = AttrKind.Harmless;
+      // an event handler or style needs a non-empty value to do anything
+      if (kind === AttrKind.Script) return end > start ? hit('attr', pendingAttrStart, pendingAttrEnd) : false;
+      return kind === AttrKind.Url && isScriptUrl(input, start, end) ? hit('url', pendingAttrStart, pendingAttrEnd) : false;
     }
     case Ev.Comment:
       return isDangerousComment(input, start, end) ? hit('comment', start, Math.min(end, start + 8)) : false;
@@ -62,7 +63,7 @@ const sink: Sink = (ev, input, start, end, hasValue) => {
 };
 
 function run(input: string, start: Start): boolean {
-  pendingUrlAttr = false;
+  pendingKind = AttrKind.Harmless;
   return scanHtml(input, start, sink);
 }
 
@@ -71,7 +72,7 @@ export function detectXss(input: string): XssResult {
   // every finding needs a tag (`<`) or an attribute value (`=`)
   const lt = input.indexOf('<');
   if (lt < 0 && input.indexOf('=') < 0) return NO_MATCH;
-  let found = (lt >= 0 && run(input, Start.Data)) || run(input, Start.ValueUnquoted);
+  let found = (lt >= 0 && run(input, Start.Data)) || run(input, Start.ValueUnquoted) || run(input, Start.InTag);
   if (!found && input.indexOf("'") >= 0) found = run(input, Start.ValueSingle);
   if (!found && input.indexOf('"') >= 0) found = run(input, Start.ValueDouble);
   if (!found && input.indexOf('`') >= 0) found = run(input, Start.ValueBacktick);

@@ -19,6 +19,8 @@ export const enum Start {
   ValueDouble = 3,
   /** Inside `…` (old IE quoted attribute values with backticks) */
   ValueBacktick = 4,
+  /** Inside a start tag, where an attribute name can begin (`<div INPUT>`) */
+  InTag = 5,
 }
 
 export const enum Ev {
@@ -54,7 +56,10 @@ function isAsciiAlpha(c: number): boolean {
 export function scanHtml(input: string, start: Start, sink: Sink): boolean {
   const len = input.length;
   let i = 0;
-  if (start !== Start.Data) {
+  if (start === Start.InTag) {
+    i = attributes(input, 0, sink);
+    if (i < 0) return true;
+  } else if (start !== Start.Data) {
     // finish the value we start inside, then carry on with the rest of the tag
     let end: number;
     if (start === Start.ValueUnquoted) {

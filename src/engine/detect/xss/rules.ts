@@ -44,7 +44,7 @@ export const enum AttrKind {
 const SCRIPT_ATTRS = new Set(['style', 'srcdoc', 'behavior', 'behaviour', 'dynsrc', 'lowsrc', 'datasrc', 'datafld', 'seeksegmenttime', 'fscommand', 'background-image']);
 const URL_ATTRS = new Set([
   'href', 'src', 'action', 'formaction', 'data', 'background', 'poster', 'codebase', 'code', 'archive', 'classid',
-  'cite', 'longdesc', 'usemap', 'profile', 'icon', 'manifest', 'xlink:href', 'xml:base', 'xmlns', 'to', 'from',
+  'cite', 'longdesc', 'usemap', 'profile', 'icon', 'manifest', 'xlink:href', 'xml:base', 'to', 'from',
   'values', 'by', 'content', 'folder', 'ping', 'srcset', 'imagesrcset',
 ]);
 
@@ -52,6 +52,8 @@ export function attrKind(input: string, start: number, end: number): AttrKind {
   const name = lowerSlice(input, start, end, 40);
   if (name.length >= 5 && name.charCodeAt(0) === 0x6f && name.charCodeAt(1) === 0x6e) return AttrKind.Script; // on*
   if (SCRIPT_ATTRS.has(name)) return AttrKind.Script;
+  // a namespace declaration brings in another vocabulary (XHTML script, SVG, XInclude)
+  if (name === 'xmlns' || name.startsWith('xmlns:')) return AttrKind.Script;
   if (URL_ATTRS.has(name)) return AttrKind.Url;
   const colon = name.lastIndexOf(':');
   if (colon >= 0 && URL_ATTRS.has(name.slice(colon + 1))) return AttrKind.Url;
@@ -83,8 +85,16 @@ export function isScriptUrl(input: string, start: number, end: number): boolean 
   return false;
 }
 
-/** True for comment bodies that only legacy script loaders write: IE conditional comments, imports. */
+/**
+ * True for markup declarations that change how a document is parsed or loaded: IE conditional
+ * comments, the `<?xml …` and `<?import …` processing instructions, and DTD declarations
+ * (entities, elements, a DOCTYPE with an internal subset).
+ */
 export function isDangerousComment(input: string, start: number, end: number): boolean {
   const head = lowerSlice(input, start, Math.min(end, start + 12), 12);
-  return head.startsWith('[if') || head.startsWith('![if') || head.startsWith('?import') || head.startsWith('?xml-stylesheet');
+  if (head.startsWith('[if') || head.startsWith('![if')) return true;
+  if (head.startsWith('?xml') || head.startsWith('?import')) return true;
+  if (head.startsWith('!entity') || head.startsWith('!element') || head.startsWith('!attlist')) return true;
+  if (head.startsWith('!doctype')) return input.indexOf('[', start) >= 0 && input.indexOf('[', start) < end;
+  return false;
 }
