@@ -278,3 +278,21 @@ test('directives without effect in vpatch load with a warning', () => {
   assert.equal(waf.warnings.length, 2);
   assert.match(waf.warnings[0]!, /<inline>:1: SecPcreMatchLimit: no effect in vpatch/);
 });
+
+test('GEO, @geoLookup and @rbl load (CRS 3.3 uses them) but never match, with a warning', () => {
+  const waf = Waf.fromText(`
+SecRule REMOTE_ADDR "@geoLookup" "id:1,phase:1,pass,log,chain"
+  SecRule GEO:COUNTRY_CODE "@streq XX" ""
+SecRule REMOTE_ADDR "@rbl bl.example.test" "id:2,phase:1,deny"`);
+  assert.equal(waf.warnings.length, 3);
+  assert.match(waf.warnings.join('\n'), /@geoLookup never matches/);
+  assert.match(waf.warnings.join('\n'), /GEO is always empty/);
+  assert.match(waf.warnings.join('\n'), /@rbl never matches/);
+  const tx = run(waf);
+  assert.equal(tx.interruption, null);
+  assert.deepEqual(ids(tx), []);
+});
+
+test('an unsupported operator with a macro parameter still fails at load time', () => {
+  assert.throws(() => Waf.fromText('SecRule ARGS "@inspectFile %{tx.script}" "id:1"'), /@inspectFile is not supported/);
+});

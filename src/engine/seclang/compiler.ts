@@ -2,7 +2,7 @@ import { EngineError, SecLangError, type SourceLocation } from '../errors.js';
 import { defaultEngineConfig, type EngineConfig } from '../config.js';
 import { Macro } from '../macro.js';
 import { compileRegex, type CompiledRegex } from '../regex/index.js';
-import { getOperator } from '../operators/index.js';
+import { getOperator, UNSUPPORTED_OPERATORS } from '../operators/index.js';
 import type { OperatorCompileContext } from '../operators/types.js';
 import { getTransform } from '../transforms/index.js';
 import { TransformTrie } from '../transform-pipeline.js';
@@ -94,10 +94,23 @@ const NO_EFFECT_ACTIONS: Record<string, string> = {
   deprecatevar: 'deprecatevar is not implemented',
 };
 
+/**
+ * Lookups that need data vpatch does not load. CRS 3.3 (as Debian ships it) uses them in its
+ * optional IP-reputation rules, and it must load (decisions.md #6); so they load as operators
+ * that never match — exactly what ModSecurity does when the lookup finds nothing — with a
+ * warning. Every other unsupported operator is a load-time error.
+ */
+const NEVER_MATCHING_OPERATORS: Record<string, string> = {
+  geolookup: 'vpatch loads no GeoIP database, so @geoLookup never matches',
+  rbl: 'vpatch makes no DNS blocklist queries while inspecting traffic, so @rbl never matches',
+};
+
 const UNSUPPORTED_ACTIONS: Record<string, string> = {
   exec: 'vpatch never runs external programs or Lua scripts',
   proxy: 'proxying is configured on the data plane (routes), not in rules',
 };
+
+const NEVER_MATCH = { match: (): boolean => false };
 
 export class SecLangCompiler {
   readonly config: EngineConfig = defaultEngineConfig();
@@ -383,7 +396,7 @@ export class SecLangCompiler {
     return compileRegex(source, { caseInsensitive: true });
   }
 
-  private compileTargets(specs: TargetSpec[]): { targets: Target[]; exclusions: TargetExclusion[] } {
+  private compileTargets(specs: TargetSpec[], where?: SourceLocation): { targets: Target[]; exclusions: TargetExclusion[] } {
     const targets: Target[] = [];
     const exclusions: TargetExclusion[] = [];
     for (const s of specs) {
@@ -391,6 +404,9 @@ export class SecLangCompiler {
       if (variable === undefined) {
         const why = UNSUPPORTED_VARIABLES[s.variable];
         throw new EngineError('VPATCH_SECLANG_UNKNOWN_VARIABLE', why ? `variable ${s.variable} is not supported: ${why}` : `unknown variable "${s.variable}"`);
+      }
+      if (variable.name === 'GEO' && where !== undefined) {
+        this.warnings.push(`${where.file}:${where.line}: SecRule: vpatch loads no GeoIP database, so GEO is always empty`);
       }
       if (s.key !== null && !variable.isCollection) {
         throw new EngineError('VPATCH_SECLANG_BAD_ARGUMENT', `variable ${s.variable} is not a collection and takes no key ("${s.text}")`);
@@ -423,7 +439,7 @@ export class SecLangCompiler {
     rule.phase = phase;
 
     if (variables !== null && operatorText !== null) {
-      const { targets, exclusions } = this.compileTargets(parseTargetList(variables));
+      const { targets, exclusions } = this.compileTargets(parseTargetList(variables), location);
       if (targets.length === 0) throw new EngineError('VPATCH_SECLANG_SYNTAX', 'the rule has no variable to inspect');
       attachExclusions(targets, exclusions);
       rule.targets = targets;
@@ -499,6 +515,19 @@ export class SecLangCompiler {
     }
     const def = getOperator(name);
     if (def === undefined) throw new EngineError('VPATCH_SECLANG_UNKNOWN_OPERATOR', `unknown operator "@${name}"`);
+    const neverMatches = NEVER_MATCHING_OPERATORS[name.toLowerCase()];
+    if (neverMatches !== undefined) {
+      this.warnings.push(`${rule.file}:${rule.line}: SecRule: ${neverMatches}`);
+      rule.operatorDefinition = def;
+      rule.operatorName = def.name;
+      rule.operatorParam = param;
+      rule.operatorNegated = negated;
+      rule.operator = NEVER_MATCH;
+      return;
+    }
+    // Unsupported operators throw from their factory; with a macro parameter the factory
+    // would only run at request time, so make them fail now.
+    if (UNSUPPORTED_OPERATORS.includes(def)) def.factory(param, this.operatorContext(baseDir));
     rule.operatorDefinition = def;
     rule.operatorName = def.name;
     rule.operatorParam = param;

@@ -172,6 +172,8 @@ const definitions: VariableDefinition[] = [
   mapped('USER', (tx) => tx.persistent.get('USER')),
   mapped('RESOURCE', (tx) => tx.persistent.get('RESOURCE')),
   mapped('ENV', (tx) => tx.env),
+  // No GeoIP database is loaded, so GEO is always empty (the compiler warns where it is used).
+  mapped('GEO', () => undefined),
   scalar('SESSIONID', (tx) => tx.sessionId),
   scalar('USERID', (tx) => tx.userId),
   scalar('WEBAPPID', (tx) => tx.waf.config.webAppId),
@@ -208,7 +210,6 @@ export function getVariable(name: string): VariableDefinition | undefined {
  * load-time error naming the reason instead of a rule that silently never matches.
  */
 export const UNSUPPORTED_VARIABLES: Record<string, string> = {
-  GEO: 'needs a GeoIP database (SecGeoLookupDb), which vpatch does not load',
   STREAM_INPUT_BODY: 'stream modification is not supported',
   STREAM_OUTPUT_BODY: 'stream modification is not supported',
   WEBSERVER_ERROR_LOG: 'vpatch is not embedded in a web server',
