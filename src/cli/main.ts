@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import * as conformanceCommand from './commands/conformance.js';
 import * as serveCommand from './commands/serve.js';
+import * as patchCommand from './commands/patch.js';
+import * as bundleCommand from './commands/bundle.js';
 
 /**
  * The `vpatch` command line. Each subcommand lives in src/cli/commands/<name>.ts and
@@ -15,7 +17,7 @@ program
   .description('Virtual patching: a ModSecurity SecLang / OWASP CRS engine, reverse proxy and CVE patch catalog')
   .version(pkg.version);
 
-const commandModules: Array<{ register(program: Command): void }> = [conformanceCommand, serveCommand];
+const commandModules: Array<{ register(program: Command): void }> = [conformanceCommand, serveCommand, patchCommand, bundleCommand];
 
 for (const mod of commandModules) mod.register(program);
 

@@ -10,6 +10,8 @@ import { compilePatch, compilePatches, preludeSecLang } from './compiler.js';
 import { PatchLoadError, PatchValidationError } from './errors.js';
 import { BUILTIN_CATALOG_DIR, PACKAGE_ROOT } from './paths.js';
 import type { Patch, PatchMode } from './types.js';
+import { activeBundleCatalog } from './bundles.js';
+import { defaultDbPath } from './store.js';
 import { checkPatchSemantics, schemaErrors } from './validate.js';
 
 function displayName(file: string): string {
@@ -53,6 +55,7 @@ export function parsePatch(text: string, file: string): Patch {
     tests: d.tests!,
     source: file,
     sha256: createHash('sha256').update(text).digest('hex'),
+    text,
   };
   checkPatchSemantics(patch, file);
   return patch;
@@ -137,6 +140,8 @@ export interface LoadedCatalog {
   /** The patches whose mode is not `off`. */
   enabled: Patch[];
   modes: Record<string, import('./types.js').PatchMode>;
+  /** Set when the catalog came from an environment's active bundle. */
+  bundle?: { env: string; version: number; hash: string };
 }
 
 export interface LoadCatalogOptions {
@@ -144,6 +149,13 @@ export interface LoadCatalogOptions {
   modes?: Record<string, PatchMode>;
   /** Include the body-processor prelude (default true). */
   prelude?: boolean;
+  /**
+   * Environment whose active bundle to serve (default: $VPATCH_ENV). When it has an active
+   * bundle, the bundle's exact patch texts, modes and exclusions replace `source`.
+   */
+  env?: string;
+  /** State database (default: $VPATCH_DB or the per-user default). */
+  db?: string;
 }
 
 /**
@@ -151,6 +163,11 @@ export interface LoadCatalogOptions {
  * list of them. Returns the patches and the SecLang to hand to `Waf.compile` (alone or after CRS).
  */
 export function loadCatalog(source: string | string[] = 'builtin', opts: LoadCatalogOptions = {}): LoadedCatalog {
+  const env = opts.env ?? process.env.VPATCH_ENV;
+  if (env) {
+    const fromBundle = activeBundleCatalog(env, opts.db ?? defaultDbPath());
+    if (fromBundle) return fromBundle;
+  }
   const sources = Array.isArray(source) ? source : [source];
   const patches = sources.length === 1 && sources[0] === 'builtin' ? builtinCatalog() : loadPatches(sources);
   const modes: Record<string, PatchMode> = {};

@@ -141,6 +141,8 @@ export interface Patch {
   source: string;
   /** sha256 of the patch file contents. */
   sha256: string;
+  /** The patch file's text, as loaded (bundles store it so any bundle can be restored exactly). */
+  text: string;
 }
 
 export function isRawRule(r: PatchRule): r is RawRule {
