@@ -62,8 +62,8 @@ export function sendRaw(target: URL, req: WireRequest, timeoutMs = 10_000): Prom
 }
 
 export interface TargetOptions {
-  /** Status that means "blocked" (default 403). */
-  blockStatus?: number;
+  /** Statuses that mean "blocked" (default [403]). */
+  blockStatus?: number | number[];
   /** Prefix added to every case's path (when the ingress serves the app under a prefix). */
   pathPrefix?: string;
 }
@@ -71,7 +71,8 @@ export interface TargetOptions {
 /** Runs cases end to end against a live ingress point. */
 export async function runAgainstTarget(patches: Patch[], targetUrl: string, opts: TargetOptions = {}): Promise<PatchReport[]> {
   const target = new URL(targetUrl);
-  const blockStatus = opts.blockStatus ?? 403;
+  const blockStatuses = Array.isArray(opts.blockStatus) ? opts.blockStatus : [opts.blockStatus ?? 403];
+  const blockStatus = blockStatuses.join('/');
   const prefix = opts.pathPrefix ?? (target.pathname !== '/' ? target.pathname.replace(/\/$/, '') : '');
   const reports: PatchReport[] = [];
   for (const p of patches) {
@@ -79,7 +80,7 @@ export async function runAgainstTarget(patches: Patch[], targetUrl: string, opts
     const run = async (kind: 'block' | 'pass', t: TestRequest, i: number) => {
       const req = buildRequest({ ...t, uri: prefix + t.uri }, target.host);
       const r = await sendRaw(target, req);
-      const blocked = r.status === blockStatus;
+      const blocked = blockStatuses.includes(r.status);
       const ok = r.status !== 0 && (kind === 'block' ? blocked : !blocked);
       const detail = r.status === 0 ? `no response: ${r.error}` : `status ${r.status}${ok ? '' : kind === 'block' ? ` (expected ${blockStatus})` : ' (blocked: false positive)'}`;
       cases.push({ kind, index: i, description: describeRequest(t), ok, detail });

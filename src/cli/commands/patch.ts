@@ -149,10 +149,10 @@ export function register(program: Command): void {
   sourceOpt(patch.command('test [ids...]'))
     .description("run enabled patches' block and pass cases through the engine, or against a live ingress point; exits 1 on any failure")
     .option('--target <url>', 'send the cases to a running ingress point (e.g. http://127.0.0.1:8080) instead of the engine')
-    .option('--block-status <n>', 'status that means blocked, with --target (default 403)', (v) => Number(v))
+    .option('--block-status <list>', 'statuses that mean blocked, with --target, e.g. 403,400 (default 403)', (v) => v.split(',').map((x) => Number(x.trim())))
     .option('--all', 'include patches whose mode is off')
     .option('-v, --verbose', 'list every case, not only failures')
-    .action(async (ids: string[], o: CommonOptions & { target?: string; blockStatus?: number; all?: boolean; verbose?: boolean }) => {
+    .action(async (ids: string[], o: CommonOptions & { target?: string; blockStatus?: number[]; all?: boolean; verbose?: boolean }) => {
       const patches = loadSources(o);
       const env = envName(o);
       let selected: Patch[];
