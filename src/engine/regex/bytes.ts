@@ -1,35 +1,67 @@
 /**
- * Byte strings <-> the text RE2 sees. Bytes 0x80-0xFF become U+E080-U+E0FF (see emit.ts).
- * Most request values are pure ASCII: they pass through untouched after one scan.
+ * Byte strings <-> what RE2 sees. Bytes 0x80-0xFF become U+E080-U+E0FF (see emit.ts).
+ *
+ * Two subject forms, each cached for the last value (the engine tests one value against
+ * many rules in a row, and every RE2 object would otherwise convert it again):
+ * - a UTF-8 Buffer, for test(): built once per value and shared by all patterns, so RE2
+ *   reads it without any per-pattern conversion;
+ * - a JS string with PUA code points, for exec(): RE2 then reports offsets in UTF-16 code
+ *   units, which are the byte offsets of the original value.
  */
 import { PUA_BASE } from './emit.js';
 
 const HIGH = /[\x80-\xff]/;
-const HIGH_G = /[\x80-\xff]/g;
-const PUA_G = /[\ue080-\ue0ff]/g;
+const utf16 = new TextDecoder('utf-16le');
 
-function toPua(c: string): string {
-  return String.fromCharCode(c.charCodeAt(0) + PUA_BASE);
-}
+let lastStringIn = '';
+let lastStringOut = '';
 
-function fromPua(c: string): string {
-  return String.fromCharCode(c.charCodeAt(0) - PUA_BASE);
-}
-
-// A one-entry cache: the engine tests the same value against many rules in a row.
-let lastInput = '';
-let lastMapped = '';
-
-/** The RE2 subject for a byte string. */
+/** The RE2 string subject for a byte string. */
 export function toRe2Subject(input: string): string {
-  if (input === lastInput) return lastMapped;
-  const mapped = HIGH.test(input) ? input.replace(HIGH_G, toPua) : input;
-  lastInput = input;
-  lastMapped = mapped;
+  if (input === lastStringIn) return lastStringOut;
+  let mapped = input;
+  if (HIGH.test(input)) {
+    const bytes = Buffer.from(input, 'latin1');
+    const units = new Uint16Array(bytes.length);
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i]!;
+      units[i] = b < 0x80 ? b : b + PUA_BASE;
+    }
+    mapped = utf16.decode(units);
+  }
+  lastStringIn = input;
+  lastStringOut = mapped;
   return mapped;
 }
 
-/** Maps text that RE2 returned (a capture) back to bytes. */
-export function fromRe2Text(text: string): string {
-  return text.length === 0 || !/[\ue080-\ue0ff]/.test(text) ? text : text.replace(PUA_G, fromPua);
+let lastBufferIn = '';
+let lastBufferOut: Buffer = Buffer.alloc(0);
+
+/** The RE2 UTF-8 Buffer subject for a byte string. */
+export function toRe2Buffer(input: string): Buffer {
+  if (input === lastBufferIn && input.length > 0) return lastBufferOut;
+  let out: Buffer;
+  if (!HIGH.test(input)) {
+    out = Buffer.from(input, 'latin1');
+  } else {
+    const bytes = Buffer.from(input, 'latin1');
+    let high = 0;
+    for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) high++;
+    out = Buffer.allocUnsafe(bytes.length + 2 * high);
+    let o = 0;
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i]!;
+      if (b < 0x80) {
+        out[o++] = b;
+      } else {
+        // U+E080..U+E0FF in UTF-8: EE 82 80 .. EE 83 BF
+        out[o++] = 0xee;
+        out[o++] = 0x82 + (b >> 6) - 2;
+        out[o++] = 0x80 | (b & 0x3f);
+      }
+    }
+  }
+  lastBufferIn = input;
+  lastBufferOut = out;
+  return out;
 }

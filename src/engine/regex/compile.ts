@@ -15,7 +15,7 @@ import RE2 from 're2';
 import { EngineError } from '../errors.js';
 import { type Node, minLength } from './ast.js';
 import { backtrackingPathBound, hasBolAtEndHazard, needsBacktracking, nonEmpty } from './analysis.js';
-import { toRe2Subject } from './bytes.js';
+import { toRe2Buffer, toRe2Subject } from './bytes.js';
 import { FINAL_NL, FINAL_NL_GROUP, UnsupportedError, emitJs, emitRe2 } from './emit.js';
 import { RegexSyntaxError, parseRegex } from './parser.js';
 import { type Prefilter, buildPrefilter } from './prefilter.js';
@@ -156,6 +156,18 @@ class Re2Program {
   }
 }
 
+// One-entry cache: RE2 keeps its UTF-8 copy of the last subject only while the same string
+// object comes back, which keeps a global iteration linear.
+let lastNlIn = '';
+let lastNlOut = '';
+function finalNewlineSubject(subject: string): string {
+  if (subject !== lastNlIn) {
+    lastNlIn = subject;
+    lastNlOut = subject.slice(0, -1) + String.fromCharCode(FINAL_NL);
+  }
+  return lastNlOut;
+}
+
 type IndexedExec = RegExpExecArray & { indices: Array<[number, number] | undefined> };
 
 class Re2Backend implements Backend {
@@ -178,14 +190,17 @@ class Re2Backend implements Backend {
     const subject = toRe2Subject(input);
     const nl = this.finalNewline;
     if (nl !== null && input.length > 0 && input.charCodeAt(input.length - 1) === 0x0a) {
-      return [nl, subject.slice(0, -1) + String.fromCharCode(FINAL_NL)];
+      return [nl, finalNewlineSubject(subject)];
     }
     return [this.main, subject];
   }
 
   test(input: string): boolean {
-    const [program, subject] = this.pick(input);
-    return program.test.test(subject);
+    const nl = this.finalNewline;
+    if (nl !== null && input.length > 0 && input.charCodeAt(input.length - 1) === 0x0a) {
+      return nl.test.test(finalNewlineSubject(toRe2Subject(input)));
+    }
+    return this.main.test.test(toRe2Buffer(input));
   }
 
   search(input: string, from: number): RegexMatch | null {
