@@ -17,7 +17,7 @@
  * - after the first error nothing more is added to the tree (libxml2 stops there too).
  */
 import { SaxesParser } from 'saxes';
-import type { SaxesAttributeNS, SaxesTagNS } from 'saxes';
+import type { SaxesTagPlain } from 'saxes';
 
 export const enum XmlNodeType {
   Element = 1,
@@ -85,30 +85,34 @@ const ERROR = 'XML parsing error: XML: Failed parsing document.';
 /** Cap on the characters produced by expanding declared entities (beyond the body's size). */
 const ENTITY_EXPANSION_BUDGET = 1 << 20;
 
-/** Text content of an element: all descendant text and CDATA, in document order. */
+/**
+ * Text content of an element: all descendant text and CDATA, in document order. Filled
+ * bottom-up for the whole subtree, so asking every element of a deep document costs
+ * time proportional to the texts, not to depth².
+ */
 export function elementText(el: XmlElement): string {
   if (el.textCache !== undefined) return el.textCache;
-  const parts: string[] = [];
-  // Iterative walk: documents may be deep.
-  const stack: Array<[XmlElement, number]> = [[el, 0]];
+  const stack: Array<{ node: XmlElement; idx: number; parts: string[] }> = [{ node: el, idx: 0, parts: [] }];
+  let result = '';
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
-    const [node, idx] = top;
-    if (idx >= node.children.length) {
+    const { node } = top;
+    if (top.idx >= node.children.length) {
       stack.pop();
+      const text = top.parts.length === 1 ? top.parts[0]! : top.parts.join('');
+      node.textCache = text;
+      if (stack.length > 0) stack[stack.length - 1]!.parts.push(text);
+      else result = text;
       continue;
     }
-    top[1] = idx + 1;
-    const child = node.children[idx]!;
-    if (child.type === XmlNodeType.Text) parts.push(child.value);
+    const child = node.children[top.idx++]!;
+    if (child.type === XmlNodeType.Text) top.parts.push(child.value);
     else if (child.type === XmlNodeType.Element) {
-      if (child.textCache !== undefined) parts.push(child.textCache);
-      else stack.push([child, 0]);
+      if (child.textCache !== undefined) top.parts.push(child.textCache);
+      else stack.push({ node: child, idx: 0, parts: [] });
     }
   }
-  const text = parts.join('');
-  el.textCache = text;
-  return text;
+  return result;
 }
 
 /** Index of the first byte that breaks UTF-8 (as libxml2 checks it), or -1. */
@@ -263,7 +267,21 @@ export function parseXml(body: string): XmlParseResult {
   let current: XmlElement | null = null;
   let budget = ENTITY_EXPANSION_BUDGET + body.length;
 
-  const parser = new SaxesParser({ xmlns: true, position: false });
+  // Namespaces are resolved here (saxes' own resolution walks a prototype chain as deep
+  // as the document). Like libxml2, an unbound prefix is not a well-formedness error.
+  const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+  const bindings = new Map<string, string[]>();
+  const declared: string[][] = [];
+  const lookup = (prefix: string): string => {
+    if (prefix === 'xml') return XML_NS;
+    const st = bindings.get(prefix);
+    return st !== undefined && st.length > 0 ? st[st.length - 1]! : '';
+  };
+  const split = (qname: string): [string, string] => {
+    const c = qname.indexOf(':');
+    return c < 0 ? ['', qname] : [qname.slice(0, c), qname.slice(c + 1)];
+  };
+  const parser = new SaxesParser({ xmlns: false, position: false });
   const baseEntities = parser.ENTITIES;
 
   parser.on('error', () => {
@@ -291,24 +309,36 @@ export function parseXml(body: string): XmlParseResult {
       },
     });
   });
-  parser.on('opentag', (tag: SaxesTagNS) => {
+  parser.on('opentag', (tag: SaxesTagPlain) => {
     if (failed) return;
+    const attrs = tag.attributes;
+    const mine: string[] = [];
+    for (const key in attrs) {
+      if (key === 'xmlns' || key.startsWith('xmlns:')) {
+        const prefix = key === 'xmlns' ? '' : key.slice(6);
+        let st = bindings.get(prefix);
+        if (st === undefined) bindings.set(prefix, (st = []));
+        st.push(attrs[key]!);
+        mine.push(prefix);
+      }
+    }
+    declared.push(mine);
+    const [prefix, local] = split(tag.name);
     const el: XmlElement = {
       type: XmlNodeType.Element,
       name: tag.name,
-      local: tag.local,
-      prefix: tag.prefix,
-      uri: tag.uri,
+      local,
+      prefix,
+      uri: lookup(prefix),
       attributes: [],
       children: [],
       parent: current,
     };
-    const attrs = tag.attributes as Record<string, SaxesAttributeNS>;
     for (const key in attrs) {
-      const a = attrs[key]!;
       // Namespace declarations are not attributes for libxml2 (nor for XPath).
-      if (a.name === 'xmlns' || a.prefix === 'xmlns') continue;
-      el.attributes.push({ type: XmlNodeType.Attribute, name: a.name, local: a.local, prefix: a.prefix, uri: a.uri, value: a.value, parent: el });
+      if (key === 'xmlns' || key.startsWith('xmlns:')) continue;
+      const [ap, al] = split(key);
+      el.attributes.push({ type: XmlNodeType.Attribute, name: key, local: al, prefix: ap, uri: ap === '' ? '' : lookup(ap), value: attrs[key]!, parent: el });
     }
     if (current === null) {
       if (doc.root === null) doc.root = el;
@@ -319,6 +349,7 @@ export function parseXml(body: string): XmlParseResult {
   });
   parser.on('closetag', () => {
     if (failed) return;
+    for (const prefix of declared.pop() ?? []) bindings.get(prefix)!.pop();
     if (current !== null) current = current.parent;
   });
   const addText = (value: string): void => {
