@@ -59,6 +59,7 @@ function describe(e: ErrorObject): string {
     case 'enum':
       return `must be one of: ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'oneOf':
+      if (/\/headers$/.test(e.instancePath)) return 'must be a mapping of name: value, or a list of [name, value] pairs';
       return `exactly one operator is required (${OPERATOR_KEYS.join(', ')})`;
     case 'not':
       return 'give only one of body, bodyBase64, form, json, xml, multipart';
@@ -76,6 +77,8 @@ function pickErrors(errors: ErrorObject[], prefix = ''): Array<{ field: string; 
   const sorted = [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length);
   for (const e of sorted) {
     if (e.keyword === 'if' || e.keyword === 'allOf') continue;
+    // errors inside the branches of a oneOf are summed up by the oneOf error itself
+    if (/\/oneOf\/\d+\//.test(e.schemaPath)) continue;
     let field = prefix + e.instancePath;
     if (e.keyword === 'additionalProperties') field = `${field}/${(e.params as { additionalProperty: string }).additionalProperty}`;
     if (e.keyword === 'required') field = `${field}/${(e.params as { missingProperty: string }).missingProperty}`;
