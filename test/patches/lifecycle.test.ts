@@ -164,6 +164,7 @@ test('CLI against a running vpatch serve: patch test --target, bundle activate a
 
   // every case end to end through the live ingress point
   const smoke = await run(['patch', 'test', '--target', base, '--block-status', '403,400', '--json'], env);
+  assert.ok(smoke.stdout.startsWith('{'), smoke.stderr);
   const report = JSON.parse(smoke.stdout) as { failed: number; reports: unknown[] };
   assert.equal(report.failed, 0, smoke.stdout.slice(0, 2000));
   assert.ok(report.reports.length >= 80);
@@ -196,6 +197,7 @@ test('CLI against a running vpatch serve: patch test --target, bundle activate a
   assert.equal(await status(base + '/', jndi), 403, 'patch back after the rollback');
 
   r = await run(['bundle', 'history', '--json'], env);
+  assert.equal(r.code, 0, r.stderr);
   const hist = JSON.parse(r.stdout) as Array<{ action: string; version: number; actor: string; applied: string }>;
   assert.deepEqual(hist.map((h) => [h.action, h.version]), [['activate', 1], ['activate', 2], ['rollback', 1]]);
   assert.ok(hist.every((h) => h.actor === 'ci' && /^reloaded /.test(h.applied)));
@@ -210,6 +212,7 @@ test('CLI against a running vpatch serve: patch test --target, bundle activate a
   assert.equal(activeBundleCatalog('e2e', db)!.bundle.version, 1);
 
   const list = await run(['patch', 'list', '--json'], env);
+  assert.equal(list.code, 0, list.stderr);
   const listed = JSON.parse(list.stdout) as { modesFrom: string; patches: Array<{ id: string; mode: string }> };
   assert.match(listed.modesFrom, /active bundle e2e:v1/);
   assert.equal(listed.patches.find((p) => p.id === 'VP-2021-44228')!.mode, 'block');
