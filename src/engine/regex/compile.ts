@@ -50,6 +50,11 @@ export interface CompiledRegex {
   readonly minLength: number;
   /** True if the pattern matches somewhere in `input` (a byte string). */
   test(input: string): boolean;
+  /**
+   * False when the input certainly cannot match (too short, or lacks a required literal);
+   * true means only "maybe". This is the check test() makes before running an engine.
+   */
+  mayMatch(input: string): boolean;
   /** Group 0 and groups 1..9 of the first match, unmatched groups as ''; null if no match. */
   exec(input: string): string[] | null;
   /** The first match with every group (unset ones undefined). */
@@ -287,8 +292,7 @@ class Compiled implements CompiledRegex {
     this.minLength = minLen;
   }
 
-  /** False when the input certainly cannot match. */
-  private mayMatch(input: string): boolean {
+  mayMatch(input: string): boolean {
     if (input.length < this.minLength) return false;
     const p = this.prefilter;
     return p === null || p.mayMatch(input);
