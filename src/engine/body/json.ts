@@ -151,36 +151,42 @@ function decodeString(s: string, start: number, end: number): string {
   return parts.join('');
 }
 
+/** Bytes a string scan can skip: printable ASCII other than '"' and '\\'. */
+const PLAIN = new Uint8Array(256);
+for (let c = 0x20; c < 0x80; c++) PLAIN[c] = c === 0x22 || c === 0x5c ? 0 : 1;
+
 interface Container {
   isArray: boolean;
-  /** Full path of the parents plus this container's own name. */
-  head: string;
+  /** Full path of the parents plus this container's own name, then "." or ".array_". */
+  prefix: string;
   counter: number;
 }
 
-/**
- * Parse a JSON request body into ModSecurity v3's ARGS. Never throws.
- */
-export function parseJson(body: string, options: JsonOptions): ParsedArgs {
-  const args: Arg[] = [];
-  if (body.length === 0) return { args, error: null };
+/** One parse. A class with plain fields keeps V8's hot loops fast (no closure contexts). */
+class JsonParser {
+  readonly args: Arg[] = [];
+  private readonly s: string;
+  private readonly len: number;
+  private pos = 0;
+  private tokStart = 0;
+  private tokEnd = 0;
+  private lexError = '';
+  private readonly containers: Container[] = [];
+  private currentKey = '';
 
-  // YAJL is fed the body, then a single space by yajl_complete_parse (which ends a
-  // number or keyword that touches the end of the body).
-  const s = body + ' ';
-  const len = s.length;
-  const depthLimit = options.depthLimit;
+  constructor(body: string, private readonly depthLimit: number) {
+    // YAJL is fed the body, then a single space by yajl_complete_parse (which ends a
+    // number or keyword that touches the end of the body).
+    this.s = body + ' ';
+    this.len = this.s.length;
+  }
 
-  let pos = 0;
-  // Token outputs.
-  let tokStart = 0;
-  let tokEnd = 0;
-  let lexError = '';
-
-  const lex = (): number => {
+  private lex(): number {
+    const s = this.s;
+    const len = this.len;
     for (;;) {
-      if (pos >= len) return T_EOF;
-      const c = s.charCodeAt(pos++);
+      if (this.pos >= len) return T_EOF;
+      const c = s.charCodeAt(this.pos++);
       switch (c) {
         case 0x7b: return T_LBRACE;
         case 0x7d: return T_RBRACE;
@@ -190,62 +196,72 @@ export function parseJson(body: string, options: JsonOptions): ParsedArgs {
         case 0x3a: return T_COLON;
         case 0x09: case 0x0a: case 0x0b: case 0x0c: case 0x0d: case 0x20:
           continue;
-        case 0x74: return lexKeyword('rue', T_TRUE);
-        case 0x66: return lexKeyword('alse', T_FALSE);
-        case 0x6e: return lexKeyword('ull', T_NULL);
-        case 0x22: return lexString();
+        case 0x74: return this.lexKeyword('rue', T_TRUE);
+        case 0x66: return this.lexKeyword('alse', T_FALSE);
+        case 0x6e: return this.lexKeyword('ull', T_NULL);
+        case 0x22: return this.lexString();
         case 0x2d: case 0x30: case 0x31: case 0x32: case 0x33: case 0x34:
         case 0x35: case 0x36: case 0x37: case 0x38: case 0x39:
-          pos--;
-          return lexNumber();
+          this.pos--;
+          return this.lexNumber();
         case 0x2f:
-          pos--;
-          lexError = LEX_COMMENT;
+          this.pos--;
+          this.lexError = LEX_COMMENT;
           return T_ERROR;
         default:
-          lexError = LEX_INVALID_CHAR;
+          this.lexError = LEX_INVALID_CHAR;
           return T_ERROR;
       }
     }
-  };
+  }
 
-  const lexKeyword = (want: string, tok: number): number => {
+  private lexKeyword(want: string, tok: number): number {
     for (let k = 0; k < want.length; k++) {
-      if (pos >= len) return T_EOF;
-      if (s.charCodeAt(pos) !== want.charCodeAt(k)) {
-        lexError = LEX_INVALID_STRING;
+      if (this.pos >= this.len) return T_EOF;
+      if (this.s.charCodeAt(this.pos) !== want.charCodeAt(k)) {
+        this.lexError = LEX_INVALID_STRING;
         return T_ERROR;
       }
-      pos++;
+      this.pos++;
     }
     return tok;
-  };
+  }
 
-  const lexString = (): number => {
-    tokStart = pos;
+  private lexString(): number {
+    const s = this.s;
+    const len = this.len;
+    let pos = this.pos;
+    this.tokStart = pos;
     let hasEscapes = false;
     for (;;) {
       // Fast scan over plain ASCII.
-      while (pos < len) {
-        const c = s.charCodeAt(pos);
-        if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x80) break;
-        pos++;
+      while (pos < len && PLAIN[s.charCodeAt(pos)] === 1) pos++;
+      if (pos >= len) {
+        this.pos = pos;
+        return T_EOF;
       }
-      if (pos >= len) return T_EOF;
       const c = s.charCodeAt(pos++);
       if (c === 0x22) {
-        tokEnd = pos - 1;
+        this.pos = pos;
+        this.tokEnd = pos - 1;
         return hasEscapes ? T_STRING_ESC : T_STRING;
       }
       if (c === 0x5c) {
         hasEscapes = true;
-        if (pos >= len) return T_EOF;
+        if (pos >= len) {
+          this.pos = pos;
+          return T_EOF;
+        }
         const e = s.charCodeAt(pos++);
         if (e === 0x75) {
           for (let k = 0; k < 4; k++) {
-            if (pos >= len) return T_EOF;
+            if (pos >= len) {
+              this.pos = pos;
+              return T_EOF;
+            }
             if (!isHex(s.charCodeAt(pos))) {
-              lexError = LEX_INVALID_HEX;
+              this.pos = pos;
+              this.lexError = LEX_INVALID_HEX;
               return T_ERROR;
             }
             pos++;
@@ -254,13 +270,13 @@ export function parseJson(body: string, options: JsonOptions): ParsedArgs {
           e !== 0x22 && e !== 0x5c && e !== 0x2f && e !== 0x62 &&
           e !== 0x66 && e !== 0x6e && e !== 0x72 && e !== 0x74
         ) {
-          pos--;
-          lexError = LEX_INVALID_ESCAPED;
+          this.pos = pos - 1;
+          this.lexError = LEX_INVALID_ESCAPED;
           return T_ERROR;
         }
       } else if (c < 0x20) {
-        pos--;
-        lexError = LEX_INVALID_JSON_CHAR;
+        this.pos = pos - 1;
+        this.lexError = LEX_INVALID_JSON_CHAR;
         return T_ERROR;
       } else {
         // UTF-8 check, as loose as YAJL's: lead byte pattern plus continuation bytes.
@@ -269,311 +285,284 @@ export function parseJson(body: string, options: JsonOptions): ParsedArgs {
         else if (c >> 4 === 0xe) more = 2;
         else if (c >> 3 === 0x1e) more = 3;
         else {
-          lexError = LEX_INVALID_UTF8;
+          this.pos = pos;
+          this.lexError = LEX_INVALID_UTF8;
           return T_ERROR;
         }
         for (let k = 0; k < more; k++) {
-          if (pos >= len) return T_EOF;
+          if (pos >= len) {
+            this.pos = pos;
+            return T_EOF;
+          }
           const cc = s.charCodeAt(pos++);
           if (cc >> 6 !== 0x2) {
-            lexError = LEX_INVALID_UTF8;
+            this.pos = pos;
+            this.lexError = LEX_INVALID_UTF8;
             return T_ERROR;
           }
         }
       }
     }
-  };
+  }
 
-  const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
-
-  const lexNumber = (): number => {
-    tokStart = pos;
-    if (pos >= len) return T_EOF;
+  private lexNumber(): number {
+    const s = this.s;
+    const len = this.len;
+    let pos = this.pos;
+    this.tokStart = pos;
+    const eof = (): number => {
+      this.pos = pos;
+      return T_EOF;
+    };
+    const fail = (msg: string): number => {
+      this.pos = pos - 1;
+      this.lexError = msg;
+      return T_ERROR;
+    };
+    if (pos >= len) return eof();
     let c = s.charCodeAt(pos++);
     if (c === 0x2d) {
-      if (pos >= len) return T_EOF;
+      if (pos >= len) return eof();
       c = s.charCodeAt(pos++);
     }
     if (c === 0x30) {
-      if (pos >= len) return T_EOF;
+      if (pos >= len) return eof();
       c = s.charCodeAt(pos++);
     } else if (c >= 0x31 && c <= 0x39) {
       do {
-        if (pos >= len) return T_EOF;
+        if (pos >= len) return eof();
         c = s.charCodeAt(pos++);
-      } while (isDigit(c));
+      } while (c >= 0x30 && c <= 0x39);
     } else {
-      pos--;
-      lexError = LEX_MISSING_MINUS;
-      return T_ERROR;
+      return fail(LEX_MISSING_MINUS);
     }
     if (c === 0x2e) {
       let numRd = 0;
-      if (pos >= len) return T_EOF;
+      if (pos >= len) return eof();
       c = s.charCodeAt(pos++);
-      while (isDigit(c)) {
+      while (c >= 0x30 && c <= 0x39) {
         numRd++;
-        if (pos >= len) return T_EOF;
+        if (pos >= len) return eof();
         c = s.charCodeAt(pos++);
       }
-      if (numRd === 0) {
-        pos--;
-        lexError = LEX_MISSING_DECIMAL;
-        return T_ERROR;
-      }
+      if (numRd === 0) return fail(LEX_MISSING_DECIMAL);
     }
     if (c === 0x65 || c === 0x45) {
-      if (pos >= len) return T_EOF;
+      if (pos >= len) return eof();
       c = s.charCodeAt(pos++);
       if (c === 0x2b || c === 0x2d) {
-        if (pos >= len) return T_EOF;
+        if (pos >= len) return eof();
         c = s.charCodeAt(pos++);
       }
-      if (isDigit(c)) {
+      if (c >= 0x30 && c <= 0x39) {
         do {
-          if (pos >= len) return T_EOF;
+          if (pos >= len) return eof();
           c = s.charCodeAt(pos++);
-        } while (isDigit(c));
+        } while (c >= 0x30 && c <= 0x39);
       } else {
-        pos--;
-        lexError = LEX_MISSING_EXPONENT;
-        return T_ERROR;
+        return fail(LEX_MISSING_EXPONENT);
       }
     }
     pos--; // always one too far
-    tokEnd = pos;
+    this.pos = pos;
+    this.tokEnd = pos;
     return T_NUMBER;
-  };
+  }
 
-  // ModSecurity's naming state.
-  const containers: Container[] = [];
-  let currentKey = '';
+  /** The current token's string value. */
+  private tokenString(escaped: boolean): string {
+    return escaped ? decodeString(this.s, this.tokStart, this.tokEnd) : this.s.slice(this.tokStart, this.tokEnd);
+  }
 
-  /** JSON::getCurrentKey as v3 uses it for both container names and leaf keys. */
-  const currentName = (): string => {
-    const n = containers.length;
+  /** JSON::getCurrentKey as v3 uses it for container names. */
+  private currentName(): string {
+    const n = this.containers.length;
     if (n === 0) return 'json';
-    if (containers[n - 1]!.isArray) return '';
-    return currentKey.length === 0 ? 'empty-key' : currentKey;
-  };
+    if (this.containers[n - 1]!.isArray) return '';
+    return this.currentKey.length === 0 ? 'empty-key' : this.currentKey;
+  }
 
-  /** Path prefix a child (leaf or container) of the top container gets. */
-  const childPrefix = (): string => {
-    const n = containers.length;
-    if (n === 0) return '';
-    const top = containers[n - 1]!;
-    return top.isArray ? top.head + '.array_' + top.counter : top.head + '.';
-  };
-
-  const addValue = (value: string): void => {
-    const n = containers.length;
+  private addValue(value: string): void {
+    const n = this.containers.length;
     if (n === 0) {
-      args.push(['json', value]);
+      this.args.push(['json', value]);
       return;
     }
-    const top = containers[n - 1]!;
+    const top = this.containers[n - 1]!;
     if (top.isArray) {
-      args.push([top.head + '.array_' + top.counter, value]);
+      this.args.push([top.prefix + top.counter, value]);
       top.counter++;
     } else {
-      args.push([top.head + '.' + (currentKey.length === 0 ? 'empty-key' : currentKey), value]);
-    }
-  };
-
-  /** Returns false when the depth limit cancels the parse. */
-  const openContainer = (isArray: boolean): boolean => {
-    const head = childPrefix() + currentName();
-    containers.push({ isArray, head, counter: 0 });
-    return containers.length <= depthLimit;
-  };
-
-  const closeContainer = (): void => {
-    containers.pop();
-    const n = containers.length;
-    if (n > 0 && containers[n - 1]!.isArray) containers[n - 1]!.counter++;
-  };
-
-  const stack: number[] = [S_START];
-  let parseError: string | null = null;
-  let lexicalError: string | null = null;
-  let cancelled = false;
-
-  outer: for (;;) {
-    const state = stack[stack.length - 1]!;
-    switch (state) {
-      case S_PARSE_COMPLETE: {
-        if (pos < len) {
-          const tok = lex();
-          if (tok !== T_EOF) {
-            parseError = 'trailing garbage';
-            break outer;
-          }
-        }
-        break outer;
-      }
-      case S_START:
-      case S_MAP_NEED_VAL:
-      case S_ARRAY_NEED_VAL:
-      case S_ARRAY_START: {
-        let push = -1;
-        const tok = lex();
-        switch (tok) {
-          case T_EOF:
-            break outer;
-          case T_ERROR:
-            lexicalError = lexError;
-            break outer;
-          case T_STRING:
-            addValue(s.slice(tokStart, tokEnd));
-            break;
-          case T_STRING_ESC:
-            addValue(decodeString(s, tokStart, tokEnd));
-            break;
-          case T_NUMBER:
-            addValue(s.slice(tokStart, tokEnd));
-            break;
-          case T_TRUE:
-            addValue('true');
-            break;
-          case T_FALSE:
-            addValue('false');
-            break;
-          case T_NULL:
-            addValue('');
-            break;
-          case T_LBRACE:
-            if (!openContainer(false)) {
-              cancelled = true;
-              break outer;
-            }
-            push = S_MAP_START;
-            break;
-          case T_LBRACKET:
-            if (!openContainer(true)) {
-              cancelled = true;
-              break outer;
-            }
-            push = S_ARRAY_START;
-            break;
-          case T_RBRACKET:
-            if (state === S_ARRAY_START) {
-              closeContainer();
-              stack.pop();
-              continue outer;
-            }
-            parseError = 'unallowed token at this point in JSON text';
-            break outer;
-          default:
-            parseError = 'unallowed token at this point in JSON text';
-            break outer;
-        }
-        const top = stack.length - 1;
-        if (state === S_START) stack[top] = S_PARSE_COMPLETE;
-        else if (state === S_MAP_NEED_VAL) stack[top] = S_MAP_GOT_VAL;
-        else stack[top] = S_ARRAY_GOT_VAL;
-        if (push >= 0) stack.push(push);
-        continue outer;
-      }
-      case S_MAP_START:
-      case S_MAP_NEED_KEY: {
-        const tok = lex();
-        switch (tok) {
-          case T_EOF:
-            break outer;
-          case T_ERROR:
-            lexicalError = lexError;
-            break outer;
-          case T_STRING:
-            currentKey = s.slice(tokStart, tokEnd);
-            stack[stack.length - 1] = S_MAP_SEP;
-            continue outer;
-          case T_STRING_ESC:
-            currentKey = decodeString(s, tokStart, tokEnd);
-            stack[stack.length - 1] = S_MAP_SEP;
-            continue outer;
-          case T_RBRACE:
-            if (state === S_MAP_START) {
-              closeContainer();
-              stack.pop();
-              continue outer;
-            }
-            parseError = 'invalid object key (must be a string)';
-            break outer;
-          default:
-            parseError = 'invalid object key (must be a string)';
-            break outer;
-        }
-      }
-      case S_MAP_SEP: {
-        const tok = lex();
-        if (tok === T_COLON) {
-          stack[stack.length - 1] = S_MAP_NEED_VAL;
-          continue outer;
-        }
-        if (tok === T_EOF) break outer;
-        if (tok === T_ERROR) {
-          lexicalError = lexError;
-          break outer;
-        }
-        parseError = "object key and value must be separated by a colon (':')";
-        break outer;
-      }
-      case S_MAP_GOT_VAL: {
-        const tok = lex();
-        if (tok === T_RBRACE) {
-          closeContainer();
-          stack.pop();
-          continue outer;
-        }
-        if (tok === T_COMMA) {
-          stack[stack.length - 1] = S_MAP_NEED_KEY;
-          continue outer;
-        }
-        if (tok === T_EOF) break outer;
-        if (tok === T_ERROR) {
-          lexicalError = lexError;
-          break outer;
-        }
-        parseError = "after key and value, inside map, I expect ',' or '}'";
-        break outer;
-      }
-      case S_ARRAY_GOT_VAL: {
-        const tok = lex();
-        if (tok === T_RBRACKET) {
-          closeContainer();
-          stack.pop();
-          continue outer;
-        }
-        if (tok === T_COMMA) {
-          stack[stack.length - 1] = S_ARRAY_NEED_VAL;
-          continue outer;
-        }
-        if (tok === T_EOF) break outer;
-        if (tok === T_ERROR) {
-          lexicalError = lexError;
-          break outer;
-        }
-        parseError = "after array element, I expect ',' or ']'";
-        break outer;
-      }
-      default:
-        parseError = 'invalid token, internal error';
-        break outer;
+      this.args.push([top.prefix + (this.currentKey.length === 0 ? 'empty-key' : this.currentKey), value]);
     }
   }
 
-  if (cancelled) {
+  /** Returns false when the depth limit cancels the parse. */
+  private openContainer(isArray: boolean): boolean {
+    const n = this.containers.length;
+    let parent = '';
+    if (n > 0) {
+      const top = this.containers[n - 1]!;
+      parent = top.isArray ? top.prefix + top.counter : top.prefix;
+    }
+    const head = parent + this.currentName();
+    this.containers.push({ isArray, prefix: isArray ? head + '.array_' : head + '.', counter: 0 });
+    return this.containers.length <= this.depthLimit;
+  }
+
+  private closeContainer(): void {
+    this.containers.pop();
+    const n = this.containers.length;
+    if (n > 0 && this.containers[n - 1]!.isArray) this.containers[n - 1]!.counter++;
+  }
+
+  /** Runs YAJL's state machine; returns the error text or null. */
+  run(): string | null {
+    const stack: number[] = [S_START];
+    outer: for (;;) {
+      const state = stack[stack.length - 1]!;
+      switch (state) {
+        case S_PARSE_COMPLETE: {
+          if (this.pos < this.len && this.lex() !== T_EOF) return 'parse error: trailing garbage';
+          return null;
+        }
+        case S_START:
+        case S_MAP_NEED_VAL:
+        case S_ARRAY_NEED_VAL:
+        case S_ARRAY_START: {
+          let push = -1;
+          const tok = this.lex();
+          switch (tok) {
+            case T_EOF:
+              break outer;
+            case T_ERROR:
+              return 'lexical error: ' + this.lexError;
+            case T_STRING:
+            case T_STRING_ESC:
+              this.addValue(this.tokenString(tok === T_STRING_ESC));
+              break;
+            case T_NUMBER:
+              this.addValue(this.s.slice(this.tokStart, this.tokEnd));
+              break;
+            case T_TRUE:
+              this.addValue('true');
+              break;
+            case T_FALSE:
+              this.addValue('false');
+              break;
+            case T_NULL:
+              this.addValue('');
+              break;
+            case T_LBRACE:
+            case T_LBRACKET:
+              if (!this.openContainer(tok === T_LBRACKET)) return DEPTH_EXCEEDED;
+              push = tok === T_LBRACKET ? S_ARRAY_START : S_MAP_START;
+              break;
+            case T_RBRACKET:
+              if (state === S_ARRAY_START) {
+                this.closeContainer();
+                stack.pop();
+                continue outer;
+              }
+              return 'parse error: unallowed token at this point in JSON text';
+            default:
+              return 'parse error: unallowed token at this point in JSON text';
+          }
+          const top = stack.length - 1;
+          if (state === S_START) stack[top] = S_PARSE_COMPLETE;
+          else if (state === S_MAP_NEED_VAL) stack[top] = S_MAP_GOT_VAL;
+          else stack[top] = S_ARRAY_GOT_VAL;
+          if (push >= 0) stack.push(push);
+          continue outer;
+        }
+        case S_MAP_START:
+        case S_MAP_NEED_KEY: {
+          const tok = this.lex();
+          switch (tok) {
+            case T_EOF:
+              break outer;
+            case T_ERROR:
+              return 'lexical error: ' + this.lexError;
+            case T_STRING:
+            case T_STRING_ESC:
+              this.currentKey = this.tokenString(tok === T_STRING_ESC);
+              stack[stack.length - 1] = S_MAP_SEP;
+              continue outer;
+            case T_RBRACE:
+              if (state === S_MAP_START) {
+                this.closeContainer();
+                stack.pop();
+                continue outer;
+              }
+              return 'parse error: invalid object key (must be a string)';
+            default:
+              return 'parse error: invalid object key (must be a string)';
+          }
+        }
+        case S_MAP_SEP: {
+          const tok = this.lex();
+          if (tok === T_COLON) {
+            stack[stack.length - 1] = S_MAP_NEED_VAL;
+            continue outer;
+          }
+          if (tok === T_EOF) break outer;
+          if (tok === T_ERROR) return 'lexical error: ' + this.lexError;
+          return "parse error: object key and value must be separated by a colon (':')";
+        }
+        case S_MAP_GOT_VAL: {
+          const tok = this.lex();
+          if (tok === T_RBRACE) {
+            this.closeContainer();
+            stack.pop();
+            continue outer;
+          }
+          if (tok === T_COMMA) {
+            stack[stack.length - 1] = S_MAP_NEED_KEY;
+            continue outer;
+          }
+          if (tok === T_EOF) break outer;
+          if (tok === T_ERROR) return 'lexical error: ' + this.lexError;
+          return "parse error: after key and value, inside map, I expect ',' or '}'";
+        }
+        case S_ARRAY_GOT_VAL: {
+          const tok = this.lex();
+          if (tok === T_RBRACKET) {
+            this.closeContainer();
+            stack.pop();
+            continue outer;
+          }
+          if (tok === T_COMMA) {
+            stack[stack.length - 1] = S_ARRAY_NEED_VAL;
+            continue outer;
+          }
+          if (tok === T_EOF) break outer;
+          if (tok === T_ERROR) return 'lexical error: ' + this.lexError;
+          return "parse error: after array element, I expect ',' or ']'";
+        }
+        default:
+          return 'parse error: invalid token, internal error';
+      }
+    }
+    // End of input: only a complete top-level value is acceptable.
+    return 'parse error: premature EOF';
+  }
+}
+
+const DEPTH_EXCEEDED = '\u0000depth';
+
+/**
+ * Parse a JSON request body into ModSecurity v3's ARGS. Never throws.
+ */
+export function parseJson(body: string, options: JsonOptions): ParsedArgs {
+  if (body.length === 0) return { args: [], error: null };
+  const parser = new JsonParser(body, options.depthLimit);
+  const err = parser.run();
+  if (err === null) return { args: parser.args, error: null };
+  if (err === DEPTH_EXCEEDED) {
     return {
-      args,
+      args: parser.args,
       error: PREFIX + 'parse error: client cancelled parse via callback return value\n. Parsing depth limit exceeded',
     };
   }
-  if (parseError !== null) return { args, error: PREFIX + 'parse error: ' + parseError + '\n' };
-  if (lexicalError !== null) return { args, error: PREFIX + 'lexical error: ' + lexicalError + '\n' };
-  // End of input: only a complete top-level value is acceptable.
-  const final = stack[stack.length - 1];
-  if (stack.length !== 1 || final !== S_PARSE_COMPLETE) {
-    return { args, error: PREFIX + 'parse error: premature EOF\n' };
-  }
-  return { args, error: null };
+  return { args: parser.args, error: PREFIX + err + '\n' };
 }

@@ -44,8 +44,8 @@ export function urlDecodeNonStrict(input: string): UrlDecodeResult {
   if (i === n) return { value: input, invalid: 0 };
 
   let invalid = 0;
-  const out: number[] = [];
-  for (let k = 0; k < i; k++) out.push(input.charCodeAt(k));
+  const parts: string[] = [];
+  let runStart = 0; // start of the current run of bytes copied as they are
   while (i < n) {
     const c = input.charCodeAt(i);
     if (c === 0x25) {
@@ -53,21 +53,27 @@ export function urlDecodeNonStrict(input: string): UrlDecodeResult {
         const h = hexValue(input.charCodeAt(i + 1));
         const l = hexValue(input.charCodeAt(i + 2));
         if (h >= 0 && l >= 0) {
-          out.push((h << 4) | l);
+          if (i > runStart) parts.push(input.slice(runStart, i));
+          parts.push(String.fromCharCode((h << 4) | l));
           i += 3;
+          runStart = i;
           continue;
         }
       }
       // Not a valid escape (or not enough bytes left): keep the '%'.
-      out.push(c);
       invalid++;
       i++;
+    } else if (c === 0x2b) {
+      if (i > runStart) parts.push(input.slice(runStart, i));
+      parts.push(' ');
+      i++;
+      runStart = i;
     } else {
-      out.push(c === 0x2b ? 0x20 : c);
       i++;
     }
   }
-  return { value: bytesToString(out), invalid };
+  if (n > runStart) parts.push(input.slice(runStart, n));
+  return { value: parts.join(''), invalid };
 }
 
 /** Char codes (bytes) to a byte string, in chunks to stay clear of argument limits. */
