@@ -179,6 +179,7 @@ function headActions(patch: Patch, id: number, phase: number, msg: string, mode:
 }
 
 function printRule(parts: SecRuleParts, indent: string): string {
+  if (parts.actions.length === 0) return `${indent}SecRule ${parts.variables} "${parts.operator}"`;
   return `${indent}SecRule ${parts.variables} "${parts.operator}" \\\n${indent}    "${formatActions(parts.actions)}"`;
 }
 
