@@ -142,6 +142,12 @@ export function parseMultipart(body: string, contentType: string, options: Multi
   let flagFileLimitExceeded = 0;
 
   let error = '';
+  /** v3's debug-log messages for this body (errors and warnings), in order. */
+  const debug: string[] = [];
+  const setError = (msg: string): void => {
+    error = msg;
+    debug.push(msg);
+  };
   let boundary = '';
   const names: string[] = [];
   const filenames: string[] = [];
@@ -158,17 +164,17 @@ export function parseMultipart(body: string, contentType: string, options: Multi
     const header = contentType;
     if (header.length === 0) {
       flagError = 1;
-      error = 'Multipart: Content-Type header not available.';
+      setError('Multipart: Content-Type header not available.');
       return false;
     }
     if (header.length > 1024) {
       flagError = 1;
-      error = 'Multipart: Invalid boundary in C-T (length).';
+      setError('Multipart: Invalid boundary in C-T (length).');
       return false;
     }
     if (header.slice(0, 19).toLowerCase() !== 'multipart/form-data') {
       flagError = 1;
-      error = 'Multipart: Invalid MIME type.';
+      setError('Multipart: Invalid MIME type.');
       return false;
     }
     // The header is a C string for v3.
@@ -176,17 +182,17 @@ export function parseMultipart(body: string, contentType: string, options: Multi
     const h = nul >= 0 ? header.slice(0, nul) : header;
     if (countBoundaryParams(h) > 1) {
       flagError = 1;
-      error = 'Multipart: Multiple boundary parameters in C-T.';
+      setError('Multipart: Multiple boundary parameters in C-T.');
       return false;
     }
     const bpos = h.indexOf('boundary');
     if (bpos < 0) {
       flagError = 1;
       if (countBoundaryParams(h) > 0) {
-        error = 'Multipart: Invalid boundary in C-T (case sensitivity).';
+        setError('Multipart: Invalid boundary in C-T (case sensitivity).');
         return false;
       }
-      error = 'Multipart: Boundary not found in C-T.';
+      setError('Multipart: Boundary not found in C-T.');
       return false;
     }
     let seenSemicolon = false;
@@ -197,7 +203,7 @@ export function parseMultipart(body: string, contentType: string, options: Multi
           seenSemicolon = true;
         } else {
           flagError = 1;
-          error = 'Multipart: Invalid boundary in C-T (malformed).';
+          setError('Multipart: Invalid boundary in C-T (malformed).');
           return false;
         }
       }
@@ -206,7 +212,7 @@ export function parseMultipart(body: string, contentType: string, options: Multi
     const eq = h.indexOf('=', bpos + 8);
     if (eq < 0) {
       flagError = 1;
-      error = 'Multipart: Invalid boundary in C-T (malformed).';
+      setError('Multipart: Invalid boundary in C-T (malformed).');
       return false;
     }
     for (let p = bpos + 8; p < eq; p++) {
@@ -214,7 +220,7 @@ export function parseMultipart(body: string, contentType: string, options: Multi
         flagBoundaryWhitespace = 1;
       } else {
         flagError = 1;
-        error = 'Multipart: Invalid boundary in C-T (parameter name).';
+        setError('Multipart: Invalid boundary in C-T (parameter name).');
         return false;
       }
     }
@@ -229,7 +235,7 @@ export function parseMultipart(body: string, contentType: string, options: Multi
     } else {
       if ((len > 0 && b.charCodeAt(0) === 0x22) || (len >= 2 && b.charCodeAt(len - 1) === 0x22)) {
         flagError = 1;
-        error = 'Multipart: Invalid boundary in C-T (quote).';
+        setError('Multipart: Invalid boundary in C-T (quote).');
         return false;
       }
       boundary = b;
@@ -238,22 +244,25 @@ export function parseMultipart(body: string, contentType: string, options: Multi
     }
     if (countBoundaryParams(boundary) !== 0) {
       flagError = 1;
-      error = 'Multipart: Invalid boundary in C-T (content).';
+      setError('Multipart: Invalid boundary in C-T (content).');
       return false;
     }
     // Tolerated: a parameter such as "; charset=UTF-8" after the boundary.
     if (!boundaryCharactersValid(boundary)) {
       const semi = boundary.indexOf(';');
-      if (semi >= 0) boundary = boundary.slice(0, semi);
+      if (semi >= 0) {
+        debug.push('Multipart: Invalid parameter after boundary in C-T (tolerated).');
+        boundary = boundary.slice(0, semi);
+      }
     }
     if (!boundaryCharactersValid(boundary)) {
       flagError = 1;
-      error = 'Multipart: Invalid boundary in C-T (characters).';
+      setError('Multipart: Invalid boundary in C-T (characters).');
       return false;
     }
     if (boundary.length === 0) {
       flagError = 1;
-      error = 'Multipart: Invalid boundary in C-T (empty).';
+      setError('Multipart: Invalid boundary in C-T (empty).');
       return false;
     }
     return true;
@@ -366,12 +375,18 @@ export function parseMultipart(body: string, contentType: string, options: Multi
       if (name === 'name') {
         if (quote !== 0x22 && value.includes("'")) flagInvalidQuoting = 1;
         names.push(value);
-        if (part.name.length > 0) return -14;
+        if (part.name.length > 0) {
+          debug.push('Multipart: Warning: Duplicate Content-Disposition name: ' + value + '. Previously: ' + part.name);
+          return -14;
+        }
         part.name = value;
       } else if (name === 'filename') {
         if (quote !== 0x22 && value.includes("'")) flagInvalidQuoting = 1;
         filenames.push(value);
-        if (part.filename.length > 0) return -15;
+        if (part.filename.length > 0) {
+          debug.push('Multipart: Warning: Duplicate Content-Disposition filename: ' + value + '.');
+          return -15;
+        }
         part.filename = value;
       } else if (name === 'filename*') {
         if (filenameStar.length > 0) return -20;
@@ -392,7 +407,10 @@ export function parseMultipart(body: string, contentType: string, options: Multi
         }
       }
     }
-    if (filenameStar.length > 0 && part.filename.length === 0) return -21;
+    if (filenameStar.length > 0 && part.filename.length === 0) {
+      debug.push('Multipart: Warning: no filename= but filename*:' + filenameStar + '.');
+      return -21;
+    }
     return 1;
   };
 
@@ -403,7 +421,7 @@ export function parseMultipart(body: string, contentType: string, options: Multi
     const len = e - s;
     const nul = nulFrom(s);
     if (nul >= 0 && nul < e) {
-      error = 'Multipart: Nul byte in part headers.';
+      setError('Multipart: Nul byte in part headers.');
       return;
     }
     noFilesLength += len;
@@ -427,23 +445,23 @@ export function parseMultipart(body: string, contentType: string, options: Multi
       }
       const cd = part.headers.get('content-disposition');
       if (cd === undefined) {
-        error = 'Multipart: Part missing Content-Disposition header.';
+        setError('Multipart: Part missing Content-Disposition header.');
         return;
       }
       const headerValue = cd[1];
       const rc = parseContentDisposition(headerValue, part);
       if (rc < 0) {
-        error = 'Multipart: Invalid Content-Disposition header (' + rc + '): ' + headerValue;
+        setError('Multipart: Invalid Content-Disposition header (' + rc + '): ' + headerValue);
         return;
       }
       if (part.name.length === 0) {
-        error = 'Multipart: Content-Disposition header missing name field.';
+        setError('Multipart: Content-Disposition header missing name field.');
         return;
       }
       if (part.filename.length > 0) {
         // Crude parsers look for "filename="; make sure they would have found it.
         if (!headerValue.includes('filename=')) {
-          error = 'Multipart: Invalid Content-Disposition header (filename).';
+          setError('Multipart: Invalid Content-Disposition header (filename).');
           return;
         }
         part.type = PartType.File;
@@ -461,7 +479,7 @@ export function parseMultipart(body: string, contentType: string, options: Multi
       flagHeaderFolding = 1;
       if (c0 !== 0x09 && c0 !== 0x20) flagInvalidHeaderFolding = 1;
       if (part.lastHeaderName.length === 0) {
-        error = 'Multipart: Invalid part header (folding error).';
+        setError('Multipart: Invalid part header (folding error).');
         return;
       }
       let d = 0;
@@ -476,7 +494,7 @@ export function parseMultipart(body: string, contentType: string, options: Multi
       const newValue = entry[1] + ' ' + more;
       entry[1] = newValue;
       if (newValue.length > BUF_SIZE) {
-        error = 'Multipart: Part header too long.';
+        setError('Multipart: Part header too long.');
         return;
       }
       part.lastHeaderLine = part.lastHeaderName + ': ' + newValue;
@@ -489,11 +507,11 @@ export function parseMultipart(body: string, contentType: string, options: Multi
     }
     const colon = line.indexOf(':');
     if (colon < 0) {
-      error = 'Multipart: Invalid part header (colon missing): ' + line;
+      setError('Multipart: Invalid part header (colon missing): ' + line);
       return;
     }
     if (colon === 0) {
-      error = 'Multipart: Invalid part header (header name missing).';
+      setError('Multipart: Invalid part header (header name missing).');
       return;
     }
     const headerName = line.slice(0, colon);
@@ -501,7 +519,7 @@ export function parseMultipart(body: string, contentType: string, options: Multi
       for (let i = 0; i < colon; i++) {
         const c = headerName.charCodeAt(i);
         if (c < 33 || c > 126) {
-          error = 'Multipart: Invalid part header (contains invalid character).';
+          setError('Multipart: Invalid part header (contains invalid character).');
           return;
         }
       }
@@ -511,7 +529,10 @@ export function parseMultipart(body: string, contentType: string, options: Multi
     const headerValue = chomp(line.slice(v));
     const key = headerName.toLowerCase();
     // A repeated header is dropped without an error message.
-    if (part.headers.has(key)) return;
+    if (part.headers.has(key)) {
+      debug.push('Multipart: Duplicate part header: ' + headerName + '.');
+      return;
+    }
     part.lastHeaderName = headerName;
     part.headers.set(key, [headerName, headerValue]);
     part.lastHeaderLine = lenWithoutTermination > 0 ? line.slice(0, lenWithoutTermination) : '';
@@ -537,7 +558,7 @@ export function parseMultipart(body: string, contentType: string, options: Multi
       let extract = saveFiles;
       if (extract && fileLimit > 0 && nfiles >= fileLimit) {
         if (flagFileLimitExceeded === 0) {
-          error = 'Multipart: Upload file limit exceeded ' + fileLimit + '. Use SecUploadFileLimit to change the limit.';
+          setError('Multipart: Upload file limit exceeded ' + fileLimit + '. Use SecUploadFileLimit to change the limit.');
           flagFileLimitExceeded = 1;
         }
         extract = false;
@@ -634,6 +655,7 @@ export function parseMultipart(body: string, contentType: string, options: Multi
           if (partDataRead === 0 && boundaryCount > 0) {
             // Matches our boundary where part data should begin.
             flagInvalidPart = 1;
+            debug.push('Multipart: Invalid part (data contains boundary)');
           } else {
             let be = 2 + B;
             if (boundaryCount > 0) flagUnmatchedBoundary = 2;
@@ -643,7 +665,7 @@ export function parseMultipart(body: string, contentType: string, options: Multi
               be += 2;
               if (isComplete) {
                 flagError = 1;
-                error = 'Multipart: Invalid boundary (final duplicate).';
+                setError('Multipart: Invalid boundary (final duplicate).');
                 pendStart = i;
                 pendEnd = end;
                 return;
@@ -658,7 +680,7 @@ export function parseMultipart(body: string, contentType: string, options: Multi
               boundaryCount++;
             } else {
               flagError = 1;
-              error = 'Multipart: Invalid boundary: ' + body.slice(i, i + strlen);
+              setError('Multipart: Invalid boundary: ' + body.slice(i, i + strlen));
               pendStart = i;
               pendEnd = end;
               return;
@@ -668,7 +690,7 @@ export function parseMultipart(body: string, contentType: string, options: Multi
           // Looks like a boundary but is not ours.
           if (flagBoundaryQuoted && strlen >= B + 3 && at(2) === 0x22 && body.startsWith(boundary, i + 3)) {
             flagError = 1;
-            error = 'Multipart: Invalid boundary (quotes).';
+            setError('Multipart: Invalid boundary (quotes).');
             pendStart = i;
             pendEnd = end;
             return;
@@ -677,7 +699,7 @@ export function parseMultipart(body: string, contentType: string, options: Multi
           while (isSpace(at(p))) p++;
           if (p !== 2 && p + B <= strlen && body.startsWith(boundary, i + p)) {
             flagError = 1;
-            error = 'Multipart: Invalid boundary (whitespace).';
+            setError('Multipart: Invalid boundary (whitespace).');
             pendStart = i;
             pendEnd = end;
             return;
@@ -697,7 +719,7 @@ export function parseMultipart(body: string, contentType: string, options: Multi
         } else if (mppState === 0) {
           if (bufLen === BUF_SIZE || processBuffer) {
             flagError = 1;
-            error = 'Multipart: Part header line over ' + BUF_SIZE + ' bytes long';
+            setError('Multipart: Part header line over ' + BUF_SIZE + ' bytes long');
             pendStart = i;
             pendEnd = end;
             return;
@@ -736,6 +758,20 @@ export function parseMultipart(body: string, contentType: string, options: Multi
     flagInvalidHeaderFolding || flagFileLimitExceeded
       ? 1
       : 0;
+  const warn = (flag: number, msg: string): void => {
+    if (flag) debug.push('Multipart: Warning: ' + msg);
+  };
+  warn(flagDataBefore, 'seen data before first boundary.');
+  warn(flagDataAfter, 'seen data after last boundary.');
+  warn(flagBoundaryQuoted, 'boundary was quoted.');
+  warn(flagBoundaryWhitespace, 'boundary whitespace in C-T header.');
+  warn(flagHeaderFolding, 'header folding used.');
+  if (flagCrlfLine && flagLfLine) debug.push('Multipart: Warning: mixed line endings used (CRLF/LF).');
+  else warn(flagLfLine, 'incorrect line endings used (LF).');
+  warn(flagMissingSemicolon, 'missing semicolon in C-T header.');
+  warn(flagInvalidQuoting, 'invalid quoting used.');
+  warn(flagInvalidPart, 'invalid part parsing.');
+  warn(flagInvalidHeaderFolding, 'invalid header folding used.');
   let lfLineOut = flagLfLine;
   let strictOut = strict;
   let invalidPartOut = flagInvalidPart;
@@ -762,9 +798,9 @@ export function parseMultipart(body: string, contentType: string, options: Multi
         processBoundary(true);
         isComplete = true;
       }
-      if (!isComplete) error = 'Multipart: Final boundary missing.';
+      if (!isComplete) setError('Multipart: Final boundary missing.');
     } else {
-      error = 'Multipart: No boundaries found in payload.';
+      setError('Multipart: No boundaries found in payload.');
     }
   }
 
@@ -815,5 +851,6 @@ export function parseMultipart(body: string, contentType: string, options: Multi
     names,
     filenames,
     noFilesLength,
+    debug,
   };
 }

@@ -79,4 +79,10 @@ export interface MultipartResult extends ParsedArgs {
   filenames: string[];
   /** Bytes of part headers and form fields (v3's m_reqbody_no_files_length, for SecRequestBodyNoFilesLimit). */
   noFilesLength: number;
+  /**
+   * The messages libmodsecurity writes to its debug log for this body (every error, even
+   * one a later error replaced in REQBODY_ERROR_MSG, and the end-of-parse warnings such as
+   * "Multipart: Warning: boundary was quoted."), for the engine's trace.
+   */
+  debug: string[];
 }

@@ -287,3 +287,16 @@ test('multipart: 50 000 parts', () => {
   assert.equal(r.args.length, 50_000);
   assert.deepEqual(r.args[49_999], ['p49999', 'v49999']);
 });
+
+test('multipart: debug messages keep every error and the end-of-parse warnings (for v3 regression debug_log checks)', () => {
+  const r = parse(`--b\r\nContent-Disposition: form-data; name="f"; filename*=UTF-8''a.txt\r\n\r\nv\r\n` + END, 'multipart/form-data; boundary="b"');
+  assert.equal(r.error, E('Final boundary missing.'));
+  assert.ok(r.debug.includes('Multipart: Warning: no filename= but filename*:a.txt.'));
+  assert.ok(r.debug.includes(`Multipart: Invalid Content-Disposition header (-21): form-data; name="f"; filename*=UTF-8''a.txt`));
+  assert.ok(r.debug.includes('Multipart: Warning: boundary was quoted.'));
+  assert.ok(r.debug.includes('Multipart: Warning: invalid part parsing.'));
+  const t = parse(field('a', 'v') + END, CT + '; charset=UTF-8');
+  assert.deepEqual(t.debug, ['Multipart: Invalid parameter after boundary in C-T (tolerated).']);
+  const lf = parse(`--b\nContent-Disposition: form-data; name="a"\n\nv\n--b--\n`);
+  assert.ok(lf.debug.includes('Multipart: Warning: incorrect line endings used (LF).'));
+});
