@@ -257,7 +257,7 @@ const productTraffic: Maker[] = [
   (g) => ({ uri: g.pick(['/vpn/index.html', '/logon/LogonPoint/index.html', '/vpn/js/gateway_login_view.js', '/cgi/setclient?wica']), headers: browserHeaders(g) }),
   (g) => ({ uri: g.pick(['/ui/', '/ui/app/home', '/sdk/vimServiceVersions.xml', '/ui/h5-vsan/rest/proxy/service/com.vmware.vsan.client.services.health.HealthCheckService/getHealthSummary']), headers: browserHeaders(g) }),
   (g) => ({ uri: `/catalog-portal/ui/oauth/verify?error=&deviceUdid=${g.uuid()}&deviceType=${g.pick(['ios', 'android', 'windows'])}`, headers: browserHeaders(g) }),
-  (g) => ({ method: 'POST', uri: `/analytics/telemetry/ph/api/hyper/send?_c=vSphere.vapi.6_7&_i=${g.uuid().toUpperCase()}`, headers: browserHeaders(g), json: { events: [{ type: 'ping', ts: g.int(1, 1e9) }] } }),
+  (g) => ({ uri: `/rest/vcenter/vm?filter.power_states=POWERED_ON&filter.names=${encodeURIComponent('web-' + g.int(1, 40))}`, headers: browserHeaders(g, { 'vmware-api-session-id': g.hex(32) }) }),
   (g) => ({ uri: g.pick(['/remote/login?lang=en', '/remote/fgt_lang?lang=en', '/remote/logincheck']), headers: browserHeaders(g) }),
   (g) => ({ uri: `/api/v2/monitor/system/status?vdom=root`, headers: browserHeaders(g, { Authorization: `Bearer ${g.alnum(30)}` }) }),
   (g) => ({ uri: '/dana-na/auth/url_default/welcome.cgi', headers: browserHeaders(g) }),
