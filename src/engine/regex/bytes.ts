@@ -1,10 +1,10 @@
 /**
  * Byte strings <-> what RE2 sees. Bytes 0x80-0xFF become U+E080-U+E0FF (see emit.ts).
  *
- * Two subject forms, each cached for the last value (the engine tests one value against
- * many rules in a row, and every RE2 object would otherwise convert it again):
- * - a UTF-8 Buffer, for test(): built once per value and shared by all patterns, so RE2
- *   reads it without any per-pattern conversion;
+ * Two subject forms, each cached (the engine tests one value against many rules, and every
+ * RE2 object would otherwise convert it again):
+ * - a UTF-8 Buffer, for test(): built once per value (cache in literal-index.ts) and shared
+ *   by all patterns, so RE2 reads it without any per-pattern conversion;
  * - a JS string with PUA code points, for exec(): RE2 then reports offsets in UTF-16 code
  *   units, which are the byte offsets of the original value.
  */
@@ -34,12 +34,8 @@ export function toRe2Subject(input: string): string {
   return mapped;
 }
 
-let lastBufferIn = '';
-let lastBufferOut: Buffer = Buffer.alloc(0);
-
-/** The RE2 UTF-8 Buffer subject for a byte string. */
+/** The RE2 UTF-8 Buffer subject for a byte string (not cached; see literal-index.ts). */
 export function toRe2Buffer(input: string): Buffer {
-  if (input === lastBufferIn && input.length > 0) return lastBufferOut;
   let out: Buffer;
   if (!HIGH.test(input)) {
     out = Buffer.from(input, 'latin1');
@@ -61,7 +57,5 @@ export function toRe2Buffer(input: string): Buffer {
       }
     }
   }
-  lastBufferIn = input;
-  lastBufferOut = out;
   return out;
 }

@@ -16,6 +16,7 @@ import { EngineError } from '../errors.js';
 import { type Node, minLength } from './ast.js';
 import { backtrackingPathBound, hasBolAtEndHazard, needsBacktracking, nonEmpty } from './analysis.js';
 import { toRe2Buffer, toRe2Subject } from './bytes.js';
+import { literalIndex } from './literal-index.js';
 import { FINAL_NL, FINAL_NL_GROUP, UnsupportedError, emitJs, emitRe2 } from './emit.js';
 import { RegexSyntaxError, parseRegex } from './parser.js';
 import { type Prefilter, buildPrefilter } from './prefilter.js';
@@ -205,7 +206,7 @@ class Re2Backend implements Backend {
     if (nl !== null && input.length > 0 && input.charCodeAt(input.length - 1) === 0x0a) {
       return nl.test.test(finalNewlineSubject(toRe2Subject(input)));
     }
-    return this.main.test.test(toRe2Buffer(input));
+    return this.main.test.test(literalIndex.buffer(input, toRe2Buffer));
   }
 
   search(input: string, from: number): RegexMatch | null {

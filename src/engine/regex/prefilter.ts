@@ -7,17 +7,20 @@
  *     match (null if infinite or too large), and
  *   - `req`: a list of factors such that every match of the node contains at least one of
  *     them (null if nothing useful is known).
- * The root's `req` is checked before the regex engine runs: with `indexOf` when it is a few
- * plain literals, otherwise with one V8 RegExp that is an alternation of the factors (no
- * quantifiers, so V8 runs it in linear time). Checks are case-insensitive whenever any set
- * is an ASCII case pair, and may over-approximate (the `i` flag of V8 also folds Latin-1
- * letters); over-approximation only costs a regex call, never a missed match.
+ * The root's `req` becomes a list of literals (small sets expanded, otherwise the longest
+ * literal run of each factor kept), ASCII-lowercased. Every match contains one of them, so
+ * a value that contains none cannot match. The literals of all patterns live in one shared
+ * Aho-Corasick automaton (literal-index.ts), so a value is scanned once for all patterns and
+ * each pattern's check is a lookup. Matching is ASCII case-insensitive for every pattern:
+ * for a case-sensitive pattern that over-approximates, which only costs an engine call,
+ * never a missed match.
  *
  * Whether a prefilter is used at all depends on an estimate of how often benign text
- * contains a factor (a rough byte-frequency model): a requirement like "contains an `e`"
+ * contains a literal (a rough byte-frequency model): a requirement like "contains an `e`"
  * would pass almost every value and only add cost.
  */
 import { type ByteSet, type Node, setEquals, setHas, setSize } from './ast.js';
+import { literalIndex } from './literal-index.js';
 
 type Factor = ByteSet[];
 
@@ -244,119 +247,51 @@ function singleByte(set: ByteSet): number {
   return -1;
 }
 
-// ASCII-only lowercasing, cached for the value that many rules test in a row. JS
-// toLowerCase would also fold Latin-1 bytes 0xC0-0xDE, which PCRE2 does not.
-const HIGH = /[\x80-\xff]/;
-const UPPER = /[A-Z]/;
-const UPPER_G = /[A-Z]+/g;
-let lastLowerIn = '';
-let lastLowerOut = '';
-function asciiLower(s: string): string {
-  if (s === lastLowerIn) return lastLowerOut;
-  let out = s;
-  if (UPPER.test(s)) out = HIGH.test(s) ? s.replace(UPPER_G, (m) => m.toLowerCase()) : s.toLowerCase();
-  lastLowerIn = s;
-  lastLowerOut = out;
-  return out;
-}
-
 export interface Prefilter {
   /** False only if the input cannot contain a match. */
   mayMatch(input: string): boolean;
   /** Human-readable form, for docs and debugging. */
   describe(): string;
-  /** The factors as V8 pattern source, for tests. */
+  /** Number of literals. */
   readonly factors: number;
 }
 
-function jsSetSource(set: ByteSet, fold: boolean): string {
-  const pair = fold ? isCasePair(set) : -1;
-  if (pair >= 0) return String.fromCharCode(pair);
-  const ranges: Array<[number, number]> = [];
-  for (let b = 0; b < 256; b++) {
-    if (!setHas(set, b)) continue;
-    const start = b;
-    while (b + 1 < 256 && setHas(set, b + 1)) b++;
-    ranges.push([start, b]);
-  }
-  const ch = (b: number): string => {
-    if (b >= 0x30 && b <= 0x39) return String.fromCharCode(b);
-    if ((b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a)) return String.fromCharCode(b);
-    return '\\x' + b.toString(16).padStart(2, '0');
-  };
-  if (ranges.length === 1 && ranges[0]![0] === ranges[0]![1]) return ch(ranges[0]![0]);
-  return '[' + ranges.map(([a, b]) => (a === b ? ch(a) : ch(a) + '-' + ch(b))).join('') + ']';
-}
+/** Most literals one factor may expand to (`[0-1]x` -> `0x`, `1x`). */
+const EXPANSION_LIMIT = 16;
 
-/** Alternation of factors with shared prefixes merged (a trie), so V8 dispatches on bytes. */
-function trieSource(factors: Factor[], fold: boolean): string {
-  interface TrieNode {
-    children: Map<string, { set: ByteSet; node: TrieNode }>;
-    end: boolean;
-  }
-  const root: TrieNode = { children: new Map(), end: false };
-  for (const f of factors) {
-    let n = root;
-    for (const set of f) {
-      const key = jsSetSource(set, fold);
-      let child = n.children.get(key);
-      if (child === undefined) {
-        child = { set, node: { children: new Map(), end: false } };
-        n.children.set(key, child);
+/**
+ * The ASCII-lowercased literals that stand for a factor: every string matching the factor
+ * contains one of them. The longest literal run is kept when it has 3 bytes or more; small
+ * sets expand otherwise.
+ */
+function factorLiterals(f: Factor): string[] | null {
+  const core = literalCore(f);
+  if (core.length >= 3 && core.length < f.length) return factorLiterals(core);
+  let variants: string[] = [''];
+  for (const set of f) {
+    const pair = isCasePair(set);
+    let chars: number[];
+    if (pair >= 0) chars = [pair];
+    else {
+      const n = setSize(set);
+      if (n === 0 || n * variants.length > EXPANSION_LIMIT) {
+        variants = [];
+        break;
       }
-      n = child.node;
+      chars = [];
+      for (let b = 0; b < 256; b++) {
+        if (!setHas(set, b)) continue;
+        const lower = b >= 0x41 && b <= 0x5a ? b + 32 : b;
+        if (!chars.includes(lower)) chars.push(lower);
+      }
     }
-    n.end = true;
+    const next: string[] = [];
+    for (const v of variants) for (const c of chars) next.push(v + String.fromCharCode(c));
+    variants = next;
   }
-  const emit = (n: TrieNode): string => {
-    if (n.end) return '';
-    const parts: string[] = [];
-    for (const [key, child] of n.children) parts.push(key + emit(child.node));
-    if (parts.length === 1) return parts[0]!;
-    return '(?:' + parts.join('|') + ')';
-  };
-  return emit(root);
-}
-
-function makePrefilter(factors: Factor[]): Prefilter {
-  const fold = factors.some((f) => f.some((s) => isCasePair(s) >= 0));
-  const literal = factors.every((f) => f.every((s) => singleByte(s) >= 0 || (fold && isCasePair(s) >= 0)));
-  const text = (f: Factor): string =>
-    f
-      .map((s) => {
-        const pair = isCasePair(s);
-        if (pair >= 0) return String.fromCharCode(pair);
-        const b = singleByte(s);
-        return String.fromCharCode(fold && b >= 0x41 && b <= 0x5a ? b + 32 : b);
-      })
-      .join('');
-  const describe = (): string =>
-    factors.length <= 8 && literal
-      ? `${fold ? 'i' : ''}[${factors.map((f) => JSON.stringify(text(f))).join(', ')}]`
-      : `/${trieSource(factors, fold).slice(0, 300)}/${fold ? 'i' : ''} (${factors.length} factors)`;
-
-  if (literal && factors.length <= 4) {
-    const needles = factors.map(text);
-    if (needles.length === 1) {
-      const needle = needles[0]!;
-      return {
-        factors: 1,
-        describe,
-        mayMatch: fold ? (input) => asciiLower(input).includes(needle) : (input) => input.includes(needle),
-      };
-    }
-    return {
-      factors: needles.length,
-      describe,
-      mayMatch: (input) => {
-        const s = fold ? asciiLower(input) : input;
-        for (const n of needles) if (s.includes(n)) return true;
-        return false;
-      },
-    };
-  }
-  const re = new RegExp(trieSource(factors, fold), fold ? 'i' : '');
-  return { factors: factors.length, describe, mayMatch: (input) => re.test(input) };
+  if (variants.length > 0) return variants;
+  if (core.length === 0) return null;
+  return factorLiterals(core);
 }
 
 function isLiteralSet(s: ByteSet): boolean {
@@ -378,26 +313,54 @@ function literalCore(f: Factor): Factor {
   return best;
 }
 
-/**
- * A few factors are checked with indexOf when they are literals. Trimming each factor to its
- * literal core (a weaker but still necessary condition) gets there when the cores stay long.
- */
-function preferLiterals(factors: Factor[]): Factor[] {
-  if (factors.length > 4) return factors;
-  if (factors.every((f) => f.every(isLiteralSet))) return factors;
-  const cores = factors.map(literalCore);
-  if (cores.some((c) => c.length < 3)) return factors;
-  const trimmed = simplify(cores);
-  return orRate(trimmed) <= MAX_PER_BYTE_RATE / 4 ? trimmed : factors;
+/** Estimated per-byte rate at which benign text contains one of the (folded) literals. */
+function literalRate(literals: string[]): number {
+  let r = 0;
+  for (const lit of literals) {
+    let p = 1;
+    for (let i = 0; i < lit.length; i++) {
+      const b = lit.charCodeAt(i);
+      p *= b >= 0x61 && b <= 0x7a ? BYTE_FREQ[b]! + BYTE_FREQ[b - 32]! : BYTE_FREQ[b]!;
+    }
+    r += p;
+  }
+  return r;
 }
 
-/** The prefilter for a pattern's tree, or null when none would pay off. */
+/** Drops literals that contain another one (any text containing them contains the other). */
+function minimalLiterals(literals: string[]): string[] {
+  const sorted = [...new Set(literals)].sort((a, b) => a.length - b.length);
+  const kept: string[] = [];
+  for (const lit of sorted) if (!kept.some((k) => lit.includes(k))) kept.push(lit);
+  return kept;
+}
+
+/**
+ * The prefilter for a pattern's tree, or null when none would pay off. Its literals go into
+ * the shared index (literal-index.ts); the check is then one lookup per call.
+ */
 export function buildPrefilter(root: Node): Prefilter | null {
   const info = analyse(root);
   if (info.req === null || info.req.length === 0 || hasEmpty(info.req)) return null;
   const factors = simplify(info.req);
   if (orRate(factors) > MAX_PER_BYTE_RATE) return null;
-  return makePrefilter(preferLiterals(factors));
+  const literals: string[] = [];
+  for (const f of factors) {
+    const lits = factorLiterals(f);
+    if (lits === null) return null;
+    literals.push(...lits);
+  }
+  const minimal = minimalLiterals(literals);
+  if (minimal.length === 0 || minimal.includes('') || literalRate(minimal) > MAX_PER_BYTE_RATE) return null;
+  const group = literalIndex.register(minimal);
+  const describe = (): string =>
+    minimal.length <= 8
+      ? `[${minimal.map((l) => JSON.stringify(l)).join(', ')}]`
+      : `[${minimal
+          .slice(0, 8)
+          .map((l) => JSON.stringify(l))
+          .join(', ')}, ... ${minimal.length} literals]`;
+  return { factors: minimal.length, describe, mayMatch: (input) => literalIndex.has(input, group) };
 }
 
 /** Exposed for tests: the factor lists compare structurally. */

@@ -53,15 +53,17 @@ test('prefilter never rejects strings generated from the pattern (with case and 
 /** [pattern, prefilter description] */
 const EXTRACTION: Array<[string, string | null]> = [
   ['select', '["select"]'],
-  ['(?i)select', 'i["select"]'],
-  ['(?i)sel(?:ect)?', 'i["sel"]'],
+  ['(?i)SELECT', '["select"]'],
+  ['(?i)sel(?:ect)?', '["sel"]'],
   ['union.*select', '["select"]'],
-  ['(?i)(?:union|select)\\s', 'i["union", "select"]'],
+  ['(?i)(?:union|select)\\s', '["union", "select"]'],
   ['a|.*', null],
   ['[a-z]+', null],
   ['e', null],
-  ['(?i)<script', 'i["<script"]'],
+  ['(?i)<script', '["<script"]'],
   ['\\x{e2}\\x80\\x98', '["\xe2\x80\x98"]'],
+  ['[0-1]x[yz]', '["0xy", "0xz", "1xy", "1xz"]'],
+  ['(?i)on(?:load|error)\\s*=', '["onload", "onerror"]'],
 ];
 
 for (const [pattern, expected] of EXTRACTION) {
@@ -81,4 +83,26 @@ test('minimum length rejects short inputs before any engine runs', () => {
   assert.equal(re.minLength, 5);
   assert.equal(re.test('abcd'), false);
   assert.equal(re.test('abcde'), true);
+});
+
+test('patterns compiled after a value was scanned see their own literals in it', () => {
+  const value = 'GET /?q=zqxjk-literal-' + Math.random().toString(36).slice(2);
+  const first = compileRegex('(?i)first-unique-literal');
+  assert.equal(first.test(value), false);
+  const second = compileRegex('zqxjk-literal');
+  assert.equal(second.mayMatch(value), true);
+  assert.equal(second.test(value), true);
+  assert.equal(first.test(value), false);
+});
+
+test('the literal cache stays correct across many distinct and large values', () => {
+  const re = compileRegex('(?i)needle-[0-9]+');
+  for (let i = 0; i < 2000; i++) {
+    const v = i % 7 === 0 ? `x${i} NEEDLE-${i}` : `x${i} haystack`;
+    assert.equal(re.test(v), i % 7 === 0, v);
+  }
+  const big = 'a'.repeat(40_000) + 'needle-1';
+  assert.equal(re.test(big), true);
+  assert.equal(re.test('a'.repeat(40_000)), false);
+  assert.equal(re.test(big), true);
 });
