@@ -22,6 +22,8 @@ export interface EngineConfig {
   responseBodyLimit: number;
   responseBodyLimitAction: BodyLimitAction;
   uploadFileLimit: number;
+  /** SecTmpSaveUploadedFiles / SecUploadKeepFiles: keep file contents (FILES_TMP_CONTENT) and count files against the limit. */
+  saveUploadedFiles: boolean;
   collectionTimeout: number;
   auditEngine: AuditEngineMode;
   auditLogParts: string;
@@ -49,6 +51,7 @@ export function defaultEngineConfig(): EngineConfig {
     responseBodyLimit: 524288,
     responseBodyLimitAction: 'Reject',
     uploadFileLimit: 100,
+    saveUploadedFiles: false,
     collectionTimeout: 3600,
     auditEngine: 'Off',
     auditLogParts: 'ABIJDEFHZ',

@@ -224,9 +224,9 @@ export class Transaction {
     }
     this.requestUri = parsedUri;
     if (this.queryString !== undefined && this.queryString !== '') {
-      for (const [name, value] of bodyProcessors.parseUrlencoded(this.queryString, this.waf.config.argumentSeparator)) {
-        this.addArgument(this.argsGet, name, value);
-      }
+      const result = bodyProcessors.parseUrlencodedDetailed(this.queryString, this.waf.config.argumentSeparator);
+      for (const [name, value] of result.args) this.addArgument(this.argsGet, name, value);
+      if (result.urlencodedError) this.urlencodedError = '1';
     }
   }
 
@@ -326,11 +326,14 @@ export class Transaction {
     const config = this.waf.config;
     let error: string | null = null;
     switch (this.requestBodyProcessor) {
-      case 'URLENCODED':
-        for (const [n, v] of bodyProcessors.parseUrlencoded(body, config.argumentSeparator)) this.addArgument(this.argsPost, n, v);
+      case 'URLENCODED': {
+        const result = bodyProcessors.parseUrlencodedDetailed(body, config.argumentSeparator);
+        for (const [n, v] of result.args) this.addArgument(this.argsPost, n, v);
+        if (result.urlencodedError) this.urlencodedError = '1';
         break;
+      }
       case 'MULTIPART': {
-        const result = bodyProcessors.parseMultipart(body, this.requestHeaders.first('content-type') ?? '', { fileLimit: config.uploadFileLimit });
+        const result = bodyProcessors.parseMultipart(body, this.requestHeaders.first('content-type') ?? '', { fileLimit: config.uploadFileLimit, saveFiles: config.saveUploadedFiles });
         for (const [n, v] of result.args) this.addArgument(this.argsPost, n, v);
         for (const f of result.files) {
           this.files.add(f.fieldName, f.filename);

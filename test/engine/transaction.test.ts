@@ -296,3 +296,15 @@ SecRule REMOTE_ADDR "@rbl bl.example.test" "id:2,phase:1,deny"`);
 test('an unsupported operator with a macro parameter still fails at load time', () => {
   assert.throws(() => Waf.fromText('SecRule ARGS "@inspectFile %{tx.script}" "id:1"'), /@inspectFile is not supported/);
 });
+
+test('URLENCODED_ERROR, FILES_TMP_CONTENT with SecTmpSaveUploadedFiles, and XPath checked at load time', () => {
+  const waf = Waf.fromText(`
+SecRequestBodyAccess On
+SecTmpSaveUploadedFiles On
+SecRule URLENCODED_ERROR "@eq 1" "id:1,phase:2,pass,log"
+SecRule FILES_TMP_CONTENT:upload "@contains <?php" "id:2,phase:2,pass,log"`);
+  assert.deepEqual(ids(run(waf, { uri: '/?a=%zz' })), [1]);
+  const body = '--b\r\nContent-Disposition: form-data; name="upload"; filename="x.php"\r\n\r\n<?php system($_GET[1]);\r\n--b--\r\n';
+  assert.deepEqual(ids(run(waf, { method: 'POST', headers: [['Content-Type', 'multipart/form-data; boundary=b']], body })), [2]);
+  assert.throws(() => Waf.fromText('SecRule XML:/a/b[ "@streq x" "id:1"'), /<inline>:1: SecRule: unsupported XPath expression/);
+});

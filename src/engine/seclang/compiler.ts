@@ -7,6 +7,7 @@ import type { OperatorCompileContext } from '../operators/types.js';
 import { getTransform } from '../transforms/index.js';
 import { TransformTrie } from '../transform-pipeline.js';
 import { getVariable, UNSUPPORTED_VARIABLES } from '../variables/index.js';
+import { compileXPath } from '../body/index.js';
 import type { Rule, Target, TargetExclusion, PhaseEntry, DisruptiveKind } from '../rule.js';
 import { isMarker } from '../rule.js';
 import { compileSetVar } from '../actions/setvar.js';
@@ -62,7 +63,6 @@ const NO_EFFECT_DIRECTIVES: Record<string, string> = {
   sectmpdir: 'vpatch keeps request data in memory',
   secdatadir: 'persistent collections use the configured collection store',
   secuploaddir: 'vpatch keeps uploaded files in memory',
-  secuploadkeepfiles: 'vpatch keeps uploaded files in memory',
   secuploadfilemode: 'vpatch keeps uploaded files in memory',
   secauditlogdirmode: 'audit log files are created by the data plane',
   secauditlogfilemode: 'audit log files are created by the data plane',
@@ -265,6 +265,12 @@ export class SecLangCompiler {
       case 'seccollectiontimeout':
         this.config.collectionTimeout = this.intArg(d);
         return;
+      case 'secuploadkeepfiles':
+      case 'sectmpsaveuploadedfiles':
+        this.expectArgs(d, 1, 1, `${d.name} On|Off`);
+        // Files stay in memory (FILES_TMP_CONTENT); nothing is written to disk.
+        this.config.saveUploadedFiles = this.enumArg(d.args[0]!, { on: true, off: false, relevantonly: true } as const);
+        return;
       case 'secuploadfilelimit':
         this.config.uploadFileLimit = this.intArg(d);
         return;
@@ -410,6 +416,10 @@ export class SecLangCompiler {
       }
       if (s.key !== null && !variable.isCollection) {
         throw new EngineError('VPATCH_SECLANG_BAD_ARGUMENT', `variable ${s.variable} is not a collection and takes no key ("${s.text}")`);
+      }
+      if (variable.name === 'XML' && s.key !== null) {
+        const xpath = compileXPath(s.key);
+        if (!xpath.ok) throw new EngineError('VPATCH_SECLANG_BAD_ARGUMENT', xpath.error);
       }
       const keyRegex = s.keyIsRegex && s.key !== null ? this.compileKeyRegex(s.key) : null;
       const lowerKey = s.key !== null && !s.keyIsRegex ? s.key.toLowerCase() : null;
