@@ -133,3 +133,16 @@ test('upstream URL must be an origin; path prefixes must be normalised', () => {
   assert.ok(is.some((m) => /pathPrefix: path prefix must be a plain normalised path/.test(m)));
   assert.ok(is.some((m) => /upstream: upstream URL must be an origin/.test(m)));
 });
+
+test('docs/configuration.md documents every option with its flag and environment variable', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { resolve } = await import('node:path');
+  const { REPO_ROOT } = await import('../helpers/shared.js');
+  const { OPTIONS } = await import('../../src/proxy/config.js');
+  const doc = readFileSync(resolve(REPO_ROOT, 'docs/configuration.md'), 'utf8');
+  for (const o of OPTIONS) {
+    assert.ok(doc.includes(`\`${o.path}\``), `${o.path} missing`);
+    assert.ok(doc.includes(`--${o.flag}`), `--${o.flag} missing`);
+    assert.ok(doc.includes(o.env), `${o.env} missing`);
+  }
+});
