@@ -10,6 +10,7 @@ import { parsePatch, patchFileName, type LoadedCatalog } from './loader.js';
 import { Store, type BundleRow, type CrsSettings, type Exclusions, defaultDbPath } from './store.js';
 import type { Patch, PatchMode } from './types.js';
 import { existsSync } from 'node:fs';
+import { expiredPatches } from './inventory.js';
 
 export const BUNDLE_FORMAT = 1;
 
@@ -167,6 +168,7 @@ export function catalogFromBundle(store: Store, row: BundleRow): BundleCatalog {
   return {
     patches,
     enabled: patches,
+    expired: expiredPatches(patches, new Date(), store.retirements(row.env)),
     modes,
     files,
     seclang: files.map((f) => f.text).join('\n'),

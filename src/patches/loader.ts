@@ -12,6 +12,7 @@ import { BUILTIN_CATALOG_DIR, PACKAGE_ROOT } from './paths.js';
 import type { Patch, PatchMode } from './types.js';
 import { activeBundleCatalog } from './bundles.js';
 import { defaultDbPath } from './store.js';
+import { expiredPatches } from './inventory.js';
 import { checkPatchSemantics, schemaErrors } from './validate.js';
 
 function displayName(file: string): string {
@@ -142,6 +143,8 @@ export interface LoadedCatalog {
   modes: Record<string, import('./types.js').PatchMode>;
   /** Set when the catalog came from an environment's active bundle. */
   bundle?: { env: string; version: number; hash: string };
+  /** Enabled patches past their expiry date or whose fix is recorded as deployed (for metrics and status). */
+  expired: Array<{ id: string; reason: string }>;
 }
 
 export interface LoadCatalogOptions {
@@ -179,7 +182,8 @@ export function loadCatalog(source: string | string[] = 'builtin', opts: LoadCat
     const text = compilePatch(p, modes[p.id]!);
     if (text) files.push({ text, name: patchFileName(p.id) });
   }
-  return { patches, seclang, files, enabled: patches.filter((p) => modes[p.id] !== 'off'), modes };
+  const enabled = patches.filter((p) => modes[p.id] !== 'off');
+  return { patches, seclang, files, expired: expiredPatches(enabled), enabled, modes };
 }
 
 /** The file name a patch should have. */
