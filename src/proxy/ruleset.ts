@@ -163,6 +163,35 @@ function mergeExclusions(a: RuleExclusions, b: RuleExclusions): RuleExclusions {
   return { ids: [...new Set([...a.ids, ...b.ids])], tags: [...new Set([...a.tags, ...b.tags])] };
 }
 
+/**
+ * Runs a few synthetic transactions through a fresh rule set so the first real requests do
+ * not pay for lazy initialisation and JIT warm-up against the engine time budget.
+ */
+export function warmUp(waf: ProxyWaf): void {
+  const requests: Array<[string, string, Array<[string, string]>, string]> = [
+    ['GET', '/vpatch-warmup?q=hello&id=1', [['Host', 'localhost'], ['User-Agent', 'Mozilla/5.0 vpatch-warmup'], ['Accept', 'text/html']], ''],
+    ['POST', '/vpatch-warmup', [['Host', 'localhost'], ['User-Agent', 'Mozilla/5.0 vpatch-warmup'], ['Content-Type', 'application/x-www-form-urlencoded'], ['Content-Length', '17']], 'a=1&b=two&c=three'],
+    ['POST', '/vpatch-warmup', [['Host', 'localhost'], ['User-Agent', 'Mozilla/5.0 vpatch-warmup'], ['Content-Type', 'application/json'], ['Content-Length', '22']], '{"a":1,"b":["x","y"]}'],
+  ];
+  for (let round = 0; round < 3; round++) {
+    for (const [method, uri, headers, body] of requests) {
+      try {
+        const tx = waf.newTransaction({ id: `vpatch-warmup-${round}` });
+        tx.processConnection('127.0.0.1', 1, '127.0.0.1', 2);
+        tx.processUri(uri, method, 'HTTP/1.1');
+        for (const [k, v] of headers) tx.addRequestHeader(k, v);
+        if (!tx.processRequestHeaders()) {
+          if (body && tx.requestBodyAccess) tx.appendRequestBody(Buffer.from(body));
+          tx.processRequestBody();
+        }
+        tx.processLogging();
+      } catch {
+        /* a warm-up failure is not a compile failure; real requests will report it */
+      }
+    }
+  }
+}
+
 function toRanges(ids: string[]): Array<[number, number]> {
   return ids.map((s) => {
     const [a, b] = s.split('-').map(Number);
@@ -193,6 +222,7 @@ export function compileRuleSet(config: ProxyConfig, engine: EngineModule, genera
     const base = engine.compile(withGlobal);
     count++;
     collect(base);
+    warmUp(base);
     const probe = base.newTransaction({ id: 'vpatch-probe' });
     const perTx = typeof probe.removeRuleRanges === 'function' && typeof probe.removeRulesByTag === 'function';
     const groups = new Map<string, ProxyWaf>();
@@ -210,6 +240,7 @@ export function compileRuleSet(config: ProxyConfig, engine: EngineModule, genera
         let waf = groups.get(key);
         if (!waf) {
           waf = engine.compile([...sources, { text: exclusionsSecLang(merged), name: 'vpatch-exclusions.conf' }]);
+          warmUp(waf);
           count++;
           collect(waf);
           groups.set(key, waf);
