@@ -90,7 +90,8 @@ export function needsBody(conds: Condition[]): boolean {
 export function operatorOf(c: Condition): string {
   const neg = c.not ? '!' : '';
   let op: string;
-  if (c.rx !== undefined) op = `@rx ${c.rx}`;
+  // a double quote is written \x22 so the operator needs no quote escaping (ModSecurity v3's parser mis-reads some \" sequences)
+  if (c.rx !== undefined) op = `@rx ${c.rx.replace(/\\?"/g, '\\x22')}`;
   else if (c.pm !== undefined) op = `@pm ${c.pm.join(' ')}`;
   else if (c.contains !== undefined) op = `@contains ${c.contains}`;
   else if (c.containsWord !== undefined) op = `@containsWord ${c.containsWord}`;
@@ -113,7 +114,8 @@ function transformActions(c: Condition): Action[] {
 }
 
 function cleanText(s: string): string {
-  return s.replace(/['"\\]/g, '').replace(/[\r\n\t]+/g, ' ').trim();
+  // quotes and backslashes would end the action value; ModSecurity v3 reads % as the start of a macro
+  return s.replace(/['"\\]/g, '').replace(/%/g, 'percent-').replace(/[\r\n\t]+/g, ' ').trim();
 }
 
 const SEVERITY_NAMES: Record<Patch['severity'], string> = {
