@@ -36,6 +36,16 @@ export interface AuditLogEntry {
   };
 }
 
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const two = (n: number): string => (n < 10 ? '0' : '') + n;
+
+/** C asctime() in local time without the newline ("Mon Nov  3 09:05:01 2026"), as ModSecurity writes time_stamp. */
+export function ascTime(d: Date): string {
+  const day = String(d.getDate()).padStart(2, ' ');
+  return `${DAYS[d.getDay()]} ${MONTHS[d.getMonth()]} ${day} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${d.getFullYear()}`;
+}
+
 /** Bytes → text for JSON: the log carries UTF-8 where the bytes are UTF-8 and U+FFFD otherwise. */
 function text(bytes: string): string {
   return Buffer.from(bytes, 'latin1').toString('utf8');
@@ -62,7 +72,7 @@ export function buildAuditLogEntry(tx: Transaction, requestBody: string, respons
   const entry: AuditLogEntry = {
     transaction: {
       client_ip: tx.remoteAddr ?? '',
-      time_stamp: tx.startDate.toUTCString(),
+      time_stamp: ascTime(tx.startDate),
       server_id: tx.waf.config.webAppId,
       client_port: Number(tx.remotePort ?? 0),
       host_ip: tx.serverAddr ?? '',
