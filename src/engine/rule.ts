@@ -1,4 +1,4 @@
-import type { Operator, OperatorDefinition } from './operators/types.js';
+import type { Operator, OperatorCompileContext, OperatorDefinition } from './operators/types.js';
 import type { Macro } from './macro.js';
 import type { VariableDefinition } from './variables/types.js';
 import type { CompiledRegex } from './regex/index.js';
@@ -45,6 +45,8 @@ export interface Rule {
   operatorParam: string;
   /** Set when the operator parameter contains macros: compiled per distinct expansion. */
   operatorParamMacro: Macro | null;
+  /** Data-file access for compiling such macro-expanded operators. */
+  operatorContext: OperatorCompileContext | null;
   operatorNegated: boolean;
 
   transforms: TransformNode;

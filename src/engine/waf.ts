@@ -61,9 +61,8 @@ export class CompiledWaf implements TransactionHost {
     }
     let op = cache.get(param);
     if (op === undefined) {
-      const ctx = (rule as Rule & { operatorContext: Parameters<NonNullable<Rule['operatorDefinition']>['factory']>[1] }).operatorContext;
       try {
-        op = rule.operatorDefinition!.factory(param, ctx);
+        op = rule.operatorDefinition!.factory(param, rule.operatorContext!);
       } catch {
         // A parameter that does not compile after expansion (e.g. a bad regex built from
         // request data) never matches, rather than failing the transaction.

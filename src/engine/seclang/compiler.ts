@@ -822,7 +822,6 @@ export interface MutableRule extends Rule {
   defaultAllowScope: string;
   defaultStatus: number | null;
   defaultRedirect: Macro | null;
-  operatorContext: OperatorCompileContext | null;
 }
 
 function newRule(location: SourceLocation, raw: string, trie: TransformTrie): MutableRule {
