@@ -103,7 +103,10 @@ export interface OracleOptions extends Settings {
 
 export class NginxOracle {
   private auditOffset = 0;
+  private errorOffset = 0;
   private readonly records = new Map<string, AuditRecord>();
+  /** Rule ids per unique id from the error log (which also has rules marked `noauditlog`, e.g. 980170). */
+  private readonly errorLogIds = new Map<string, Map<number, string>>();
 
   private constructor(
     readonly prefix: string,
@@ -214,8 +217,9 @@ http {
     throw new Error(`nginx did not start (exit ${child.exitCode}): ${err.trim()}\n${log}`);
   }
 
-  /** Reads audit records written since the last call. */
+  /** Reads audit records and error-log lines written since the last call. */
   collect(): void {
+    this.collectErrorLog();
     const path = this.auditLogPath;
     if (!existsSync(path)) return;
     const size = statSync(path).size;
@@ -242,8 +246,40 @@ http {
     }
   }
 
+  private collectErrorLog(): void {
+    const path = this.errorLogPath;
+    if (!existsSync(path)) return;
+    const size = statSync(path).size;
+    if (size <= this.errorOffset) return;
+    const buf = readFileSync(path).subarray(this.errorOffset, size);
+    const lastNl = buf.lastIndexOf(0x0a);
+    if (lastNl < 0) return;
+    this.errorOffset += lastNl + 1;
+    for (const line of buf.subarray(0, lastNl).toString('latin1').split('\n')) {
+      if (!line.includes('ModSecurity: ')) continue;
+      // nginx cuts error-log lines at 2 KB: a line without its unique_id cannot be attributed
+      // (its rule is in the audit log unless the rule says noauditlog).
+      const uid = /\[unique_id "([^"]+)"\]/.exec(line)?.[1];
+      const id = /\[line "\d+"\] \[id "(\d+)"\]/.exec(line)?.[1];
+      if (!uid || !id) continue;
+      const m = this.errorLogIds.get(uid) ?? new Map<number, string>();
+      this.errorLogIds.set(uid, m);
+      const data = /\[data "((?:[^"\\]|\\.)*)"\]/.exec(line)?.[1] ?? '';
+      const msg = /\[msg "((?:[^"\\]|\\.)*)"\]/.exec(line)?.[1] ?? '';
+      if (!m.has(Number(id))) m.set(Number(id), data || msg);
+    }
+  }
+
+  /** The transaction's audit record, with messages the error log has and the audit log lacks (noauditlog) added. */
   record(uniqueId: string): AuditRecord | undefined {
-    return this.records.get(uniqueId);
+    const rec = this.records.get(uniqueId);
+    if (!rec) return undefined;
+    const extra = this.errorLogIds.get(uniqueId);
+    if (!extra) return rec;
+    const have = new Set(rec.messages.map((m) => m.ruleId));
+    const messages = rec.messages.slice();
+    for (const [ruleId, data] of extra) if (!have.has(ruleId)) messages.push({ ruleId, message: '(error log only)', match: '', data });
+    return { ...rec, messages };
   }
 
   /** Waits until every id has an audit record (they are written in nginx's log phase, after the response). */

@@ -44,7 +44,7 @@ export interface Summary {
   engineVerdictAgreePct: number;
   frontEndDifferences: number;
   groups: Group[];
-  /** Per rule id: requests where only ModSecurity / only vpatch logged it. */
+  /** Per rule id: requests (seen by both engines) where only ModSecurity / only vpatch logged it. */
   ruleDiffs: Array<{ id: number; onlyModsec: number; onlyVpatch: number }>;
 }
 
@@ -100,8 +100,8 @@ export function summarize(paranoia: number, comparisons: readonly Comparison[], 
       if (c.rulesAgree) rulesAgree++;
       if (c.verdictAgree) engineVerdictAgree++;
     }
-    for (const id of c.onlyModsec) (ruleDiffs.get(id) ?? ruleDiffs.set(id, { id, onlyModsec: 0, onlyVpatch: 0 }).get(id)!).onlyModsec++;
-    for (const id of c.onlyVpatch) (ruleDiffs.get(id) ?? ruleDiffs.set(id, { id, onlyModsec: 0, onlyVpatch: 0 }).get(id)!).onlyVpatch++;
+    if (c.rulesAgree !== null) for (const id of c.onlyModsec) (ruleDiffs.get(id) ?? ruleDiffs.set(id, { id, onlyModsec: 0, onlyVpatch: 0 }).get(id)!).onlyModsec++;
+    if (c.rulesAgree !== null) for (const id of c.onlyVpatch) (ruleDiffs.get(id) ?? ruleDiffs.set(id, { id, onlyModsec: 0, onlyVpatch: 0 }).get(id)!).onlyVpatch++;
     const key = groupKey(c);
     if (!key) continue;
     if (key.startsWith('front-end')) frontEnd++;

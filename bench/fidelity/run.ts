@@ -5,7 +5,7 @@
  *
  *   npx tsc -p tsconfig.json
  *   node dist/bench/fidelity/run.js [--paranoia N] [--limit N] [--seed N] [--count N]
- *        [--concurrency N] [--crs-dir DIR] [--family F] [--json] [--out FILE] [--keep]
+ *        [--concurrency N] [--crs-dir DIR] [--family F] [--examples N] [--json] [--out FILE] [--keep]
  *
  * --limit N sends only the first N generated requests (of --count, default 6000), so the
  * same prefix of the same traffic is used; --family keeps one family (e.g. sqli). The full
@@ -69,11 +69,12 @@ async function main(): Promise<void> {
   }
   log(`fidelity: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-  const summary = summarize(paranoia, comparisons);
+  const examples = Number(flag('--examples') ?? 3);
+  const summary = summarize(paranoia, comparisons, Math.max(examples, 3));
   writeFileSync(out, JSON.stringify({ seed, count, limit, paranoia, crsDir, summary, comparisons: comparisons.map((c) => ({ id: c.request.id, kind: c.request.kind, family: c.request.family, carrier: c.request.carrier, encoding: c.request.encoding, note: c.request.note, modsec: c.modsec, vpatch: c.vpatch, verdictAgree: c.verdictAgree, rulesAgree: c.rulesAgree })) }, null, 1));
   log(`fidelity: per-request results in ${out}`);
   if (json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-  else process.stdout.write(formatSummary(summary) + '\n');
+  else process.stdout.write(formatSummary(summary, { examples }) + '\n');
 }
 
 main().catch((err: unknown) => {

@@ -40,19 +40,26 @@ export class VpatchServer {
 
   static async start(settings: Settings, waf = compileVpatchWaf(settings)): Promise<VpatchServer> {
     let self: VpatchServer | undefined;
+    // The client port, taken when the request arrives (the socket is detached by the time a
+    // response has closed).
+    const ports = new WeakMap<object, number>();
+    const portOf = (req: { socket: { remotePort?: number } | null }): number => ports.get(req) ?? req.socket?.remotePort ?? 0;
     const handler = wrapHandler(waf, (req, res) => {
       req.resume();
       res.writeHead(200, { 'Content-Type': 'text/plain', [UPSTREAM_MARKER]: '1' });
       res.end('ok\n');
     }, {
       onTransaction: (tx, info) => {
-        self?.push(info.req.socket.remotePort ?? 0, { transaction: true, interruption: info.interruption, matched: [...tx.matchedRules] });
+        self?.push(portOf(info.req), { transaction: true, interruption: info.interruption, matched: [...tx.matchedRules] });
       },
       onError: (err, req) => {
-        self?.push(req.socket.remotePort ?? 0, { transaction: false, interruption: null, matched: [], frontEndError: `adapter error: ${String(err)}` });
+        self?.push(portOf(req), { transaction: false, interruption: null, matched: [], frontEndError: `adapter error: ${String(err)}` });
       },
     });
-    const server = createServer({ maxHeaderSize: 64 * 1024 }, handler);
+    const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
+      ports.set(req, req.socket.remotePort ?? 0);
+      handler(req, res);
+    });
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       self?.push((socket as import('node:net').Socket).remotePort ?? 0, { transaction: false, interruption: null, matched: [], frontEndError: err.code ?? err.message });
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
