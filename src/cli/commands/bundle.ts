@@ -68,7 +68,7 @@ interface ApplyResult {
   status?: unknown;
 }
 
-async function applyToServe(target: AdminTarget | undefined, env: string): Promise<ApplyResult> {
+async function applyToServe(target: AdminTarget | undefined, env: string, expectHash?: string): Promise<ApplyResult> {
   if (!target) return { applied: false, detail: `recorded only (no --admin URL): a serve with VPATCH_ENV=${env} loads it on its next reload` };
   let res;
   try {
@@ -84,7 +84,13 @@ async function applyToServe(target: AdminTarget | undefined, env: string): Promi
     /* status is informative only */
   }
   const gen = (res.body as { generation?: unknown }).generation;
-  return { applied: true, detail: `reloaded ${target.url}${gen !== undefined ? ` (generation ${String(gen)})` : ''}`, status };
+  let detail = `reloaded ${target.url}${gen !== undefined ? ` (generation ${String(gen)})` : ''}`;
+  // a serve that reports its bundle (status.patches.bundle or status.bundle) is checked against what was activated
+  const st = status as { patches?: { bundle?: { hash?: string } }; bundle?: { hash?: string } } | undefined;
+  const running = st?.patches?.bundle?.hash ?? st?.bundle?.hash;
+  if (running && expectHash && running !== expectHash) return { applied: false, detail: `${detail}, but it reports bundle ${running.slice(0, 12)} instead of ${expectHash.slice(0, 12)} (is it started with VPATCH_ENV=${env} and the same database?)`, status };
+  if (running) detail += `, serving bundle ${running.slice(0, 12)}`;
+  return { applied: true, detail, status };
 }
 
 async function activate(store: Store, b: BundleRow, action: 'activate' | 'rollback', o: BundleOptions & { test?: boolean }): Promise<void> {
@@ -96,7 +102,7 @@ async function activate(store: Store, b: BundleRow, action: 'activate' | 'rollba
   const env = b.env;
   const previous = store.activeActivation(env);
   const act = store.recordActivation(env, b.id, action, currentActor(), o.note ?? '');
-  const result = await applyToServe(adminTargetFrom(o), env);
+  const result = await applyToServe(adminTargetFrom(o), env, b.hash);
   if (!result.applied && adminTargetFrom(o)) {
     // the serve kept its rule set: put the store back to what is really running
     store.setActivationApplied(act.id, `failed: ${result.detail}`);
