@@ -16,7 +16,7 @@ import { builtinCatalog } from '../../src/patches/loader.js';
 import { Store, MIGRATIONS } from '../../src/patches/store.js';
 import { activeBundleCatalog, buildBundle, bundleHash, canonicalJson, catalogFromBundle, diffBundles, parseBundle } from '../../src/patches/bundles.js';
 import { expiredPatches } from '../../src/patches/inventory.js';
-import { REPO_ROOT } from '../helpers/shared.js';
+import { REPO_ROOT, SHARED_DIR } from '../helpers/shared.js';
 
 const BIN = resolve(REPO_ROOT, 'bin/vpatch.js');
 
@@ -220,7 +220,7 @@ test('CLI against a running vpatch serve: patch test --target, bundle activate a
 
 test('CLI: coverage (table and JSON, KEV from the feed), show, new, validate', async () => {
   const env = { VPATCH_DB: tmpDb() };
-  const feed = resolve(REPO_ROOT, '../shared/feeds/kev/known_exploited_vulnerabilities.json');
+  const feed = resolve(SHARED_DIR, 'feeds/kev/known_exploited_vulnerabilities.json');
   let r = await run(['patch', 'coverage', '--json', '--kev-feed', feed], env);
   const cov = JSON.parse(r.stdout) as { totals: { patches: number; kev: number; kevCatalogVersion: string }; patches: Array<{ id: string; kev: boolean; kevDateAdded?: string; classes: string[]; blockCases: number }> };
   assert.ok(cov.totals.patches >= 80);
