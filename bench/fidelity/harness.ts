@@ -4,7 +4,7 @@
  */
 import { exchange, header, type Exchange } from './client.js';
 import { NginxOracle, ID_HEADER, UPSTREAM_MARKER, type AuditRecord } from './oracle.js';
-import { VpatchServer, type VpatchRecord } from './vpatch-side.js';
+import { VpatchServer, type FrontEnd, type VpatchRecord } from './vpatch-side.js';
 import { serialize, type FidelityRequest } from './types.js';
 import type { Settings } from './settings.js';
 
@@ -81,7 +81,7 @@ function vpatchOutcome(ex: Exchange, rec: VpatchRecord | null): SideOutcome {
     ruleIds: [...ids].sort((a, b) => a - b),
     details,
   };
-  if (!out.engine) out.frontEnd = rec?.frontEndError ? `node ${rec.frontEndError}` : r ? `node ${r.status}` : `node ${ex.error ?? 'no response'}`;
+  if (!out.engine) out.frontEnd = rec?.frontEndError ? (rec.frontEndError.startsWith('serve ') ? rec.frontEndError : `node ${rec.frontEndError}`) : r ? `node ${r.status}` : `node ${ex.error ?? 'no response'}`;
   return out;
 }
 
@@ -109,11 +109,11 @@ export interface Sides {
   stop(): Promise<void>;
 }
 
-export async function startSides(settings: Settings, opts: { workers?: number; keep?: boolean } = {}): Promise<Sides> {
+export async function startSides(settings: Settings, opts: { workers?: number; keep?: boolean; frontEnd?: FrontEnd } = {}): Promise<Sides> {
   const oracleOpts: Parameters<typeof NginxOracle.start>[0] = { ...settings };
   if (opts.workers !== undefined) oracleOpts.workers = opts.workers;
   if (opts.keep !== undefined) oracleOpts.keep = opts.keep;
-  const [oracle, vpatch] = await Promise.all([NginxOracle.start(oracleOpts), VpatchServer.start(settings)]);
+  const [oracle, vpatch] = await Promise.all([NginxOracle.start(oracleOpts), VpatchServer.start(settings, undefined, opts.frontEnd ?? 'adapter')]);
   return {
     oracle,
     vpatch,

@@ -28,6 +28,8 @@ export interface Group {
 
 export interface Summary {
   paranoia: number;
+  /** vpatch's HTTP front end: the plain node:http adapter or `vpatch serve`'s checks. */
+  frontEnd?: string;
   total: number;
   kinds: Record<string, number>;
   verdictAgreement: number;
@@ -153,7 +155,7 @@ export function summarize(paranoia: number, comparisons: readonly Comparison[], 
 
 export function formatSummary(s: Summary, opts: { maxGroups?: number; examples?: number } = {}): string {
   const lines: string[] = [];
-  lines.push(`vpatch vs ModSecurity v3.0.9 (nginx) — CRS paranoia level ${s.paranoia}`);
+  lines.push(`vpatch vs ModSecurity v3.0.9 (nginx) — CRS paranoia level ${s.paranoia}${s.frontEnd ? `, vpatch front end: ${s.frontEnd}` : ''}`);
   lines.push(`requests: ${s.total} (${Object.entries(s.kinds).map(([k, n]) => `${k} ${n}`).join(', ')})`);
   lines.push(`blocked: ModSecurity ${s.blockedModsec}, vpatch ${s.blockedVpatch}`);
   lines.push(`verdict agreement (blocked or not): ${s.verdictAgreement}/${s.total} = ${s.verdictAgreePct}%`);

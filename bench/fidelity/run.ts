@@ -5,10 +5,13 @@
  *
  *   npx tsc -p tsconfig.json
  *   node dist/bench/fidelity/run.js [--paranoia N] [--limit N] [--seed N] [--count N]
- *        [--concurrency N] [--crs-dir DIR] [--family F] [--examples N] [--json] [--out FILE] [--keep]
+ *        [--concurrency N] [--crs-dir DIR] [--family F] [--front-end adapter|serve]
+ *        [--examples N] [--json] [--out FILE] [--keep]
  *
  * --limit N sends only the first N generated requests (of --count, default 6000), so the
- * same prefix of the same traffic is used; --family keeps one family (e.g. sqli). The full
+ * same prefix of the same traffic is used; --family keeps one family (e.g. sqli).
+ * --front-end serve puts `vpatch serve`'s request checks and limits before the engine
+ * (default: the plain node:http adapter). The full
  * per-request results go to --out (default: $TMPDIR/vpatch-fidelity-plN.json).
  */
 import { writeFileSync } from 'node:fs';
@@ -36,6 +39,8 @@ async function main(): Promise<void> {
   const crsDir = flag('--crs-dir') ?? defaultCrsDir();
   const family = flag('--family');
   const json = has('--json');
+  const frontEnd = (flag('--front-end') ?? 'adapter') as 'adapter' | 'serve';
+  if (frontEnd !== 'adapter' && frontEnd !== 'serve') throw new Error('--front-end must be adapter or serve');
   const out = flag('--out') ?? join(tmpdir(), `vpatch-fidelity-pl${paranoia}.json`);
   const log = (s: string): void => void process.stderr.write(s + '\n');
 
@@ -49,7 +54,7 @@ async function main(): Promise<void> {
   log(`fidelity: ${requests.length} requests (seed ${seed}), CRS ${crsDir}, paranoia ${paranoia}`);
 
   const t0 = Date.now();
-  const sides = await startSides({ crsDir, paranoia }, { keep: has('--keep') });
+  const sides = await startSides({ crsDir, paranoia }, { keep: has('--keep'), frontEnd });
   log(`fidelity: nginx + ModSecurity on 127.0.0.1:${sides.oracle.port} (prefix ${sides.oracle.prefix}), vpatch on 127.0.0.1:${sides.vpatch.port}; started in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   let comparisons;
   try {
@@ -71,7 +76,8 @@ async function main(): Promise<void> {
 
   const examples = Number(flag('--examples') ?? 3);
   const summary = summarize(paranoia, comparisons, Math.max(examples, 3));
-  writeFileSync(out, JSON.stringify({ seed, count, limit, paranoia, crsDir, summary, comparisons: comparisons.map((c) => ({ id: c.request.id, kind: c.request.kind, family: c.request.family, carrier: c.request.carrier, encoding: c.request.encoding, note: c.request.note, modsec: c.modsec, vpatch: c.vpatch, verdictAgree: c.verdictAgree, rulesAgree: c.rulesAgree })) }, null, 1));
+  summary.frontEnd = frontEnd;
+  writeFileSync(out, JSON.stringify({ seed, count, limit, paranoia, frontEnd, crsDir, summary, comparisons: comparisons.map((c) => ({ id: c.request.id, kind: c.request.kind, family: c.request.family, carrier: c.request.carrier, encoding: c.request.encoding, note: c.request.note, modsec: c.modsec, vpatch: c.vpatch, verdictAgree: c.verdictAgree, rulesAgree: c.rulesAgree })) }, null, 1));
   log(`fidelity: per-request results in ${out}`);
   if (json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   else process.stdout.write(formatSummary(summary, { examples }) + '\n');

@@ -3,13 +3,20 @@
  * `node:http` adapter (`wrapHandler`) on loopback, in front of a handler that answers 200
  * with the same marker header as the oracle's upstream. The client sends both sides the
  * same bytes. Each connection's outcome is recorded under the client's port: the
- * transaction (status, interruption, matched rules), or Node's front end rejecting the
+ * transaction (status, interruption, matched rules), or the front end rejecting the
  * request before the engine saw it.
+ *
+ * Two front ends: `adapter` is Node's HTTP server as a library user gets it (llhttp, its
+ * default options, a 64 KB head limit like the oracle's nginx); `serve` adds what
+ * `vpatch serve` puts before the engine — its server options and its request checks
+ * (`checkRequest` in src/proxy/frontend.ts: Host, Transfer-Encoding, version, target form)
+ * with its default limits (16 KB head, 100 header fields, 8 KB target).
  */
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { Waf, type CompiledWaf } from '../../src/engine/index.js';
 import { wrapHandler } from '../../src/adapters/node-http.js';
+import { checkRequest } from '../../src/proxy/frontend.js';
 import type { Interruption, MatchedRule } from '../../src/engine/api-types.js';
 import { baseConf, crsSetupFile, paranoiaConf, type Settings } from './settings.js';
 import { UPSTREAM_MARKER } from './oracle.js';
@@ -32,13 +39,18 @@ export function compileVpatchWaf(settings: Settings): CompiledWaf {
   ]);
 }
 
+export type FrontEnd = 'adapter' | 'serve';
+
+/** `vpatch serve`'s default limits (src/proxy/config.ts). */
+const SERVE_LIMITS = { maxHeaderSize: 16 * 1024, maxHeaders: 100, maxUriLength: 8 * 1024 };
+
 export class VpatchServer {
   private readonly byPort = new Map<number, VpatchRecord[]>();
   private readonly waiters = new Map<number, Array<(r: VpatchRecord) => void>>();
 
   private constructor(private readonly server: Server, readonly port: number, readonly waf: CompiledWaf) {}
 
-  static async start(settings: Settings, waf = compileVpatchWaf(settings)): Promise<VpatchServer> {
+  static async start(settings: Settings, waf = compileVpatchWaf(settings), frontEnd: FrontEnd = 'adapter'): Promise<VpatchServer> {
     let self: VpatchServer | undefined;
     // The client port, taken when the request arrives (the socket is detached by the time a
     // response has closed).
@@ -56,8 +68,21 @@ export class VpatchServer {
         self?.push(portOf(req), { transaction: false, interruption: null, matched: [], frontEndError: `adapter error: ${String(err)}` });
       },
     });
-    const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
+    const options = frontEnd === 'serve'
+      ? ({ insecureHTTPParser: false, maxHeaderSize: SERVE_LIMITS.maxHeaderSize, requireHostHeader: false, joinDuplicateHeaders: false } as Parameters<typeof createServer>[0])
+      : { maxHeaderSize: 64 * 1024 };
+    const server = createServer(options, (req, res) => {
       ports.set(req, req.socket.remotePort ?? 0);
+      if (frontEnd === 'serve') {
+        const rejection = checkRequest(req, SERVE_LIMITS);
+        if (rejection) {
+          self?.push(req.socket.remotePort ?? 0, { transaction: false, interruption: null, matched: [], frontEndError: `serve ${rejection.reason}` });
+          req.resume();
+          res.writeHead(rejection.status, { Connection: 'close', 'Content-Length': 0 });
+          res.end();
+          return;
+        }
+      }
       handler(req, res);
     });
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
