@@ -85,7 +85,9 @@ const QUERIES = [
   'Tom & Jerry', 'naïve café résumé', '東京 天気', 'Привет мир', 'emoji 🎉 party', 'sum(x) / count(x)', "Don't stop believin'",
   'SELECT COUNT(*) FROM t GROUP BY c HAVING COUNT(*) > 1', 'UPDATE settings SET theme = "dark"', 'a -- b', 'path/to/file.txt',
   'java.lang.String format', 'new Date().getTime()', 'window.location.href', 'Array.prototype.map', '@media (max-width: 600px)',
-  'powershell $env:PATH', 'bash ${var:-default}', 'jq \'.items[] | .name\'', 'curl -X POST -d \'{"a":1}\'', 'x = [1, 2, 3]',
+  'powershell $env:PATH', 'bash ${var:-default}', '${env:ProgramFiles(x86)}\\Microsoft', '{% for item in items %}{{ item }}{% endfor %}',
+  '#set($name = "World") Hello $name', 'printf("%s: %d\\n", name, count)', 'ruby "%{a} and %{b}" % {a: 1, b: 2}', 'class.getName() java reflection',
+  "Runtime.getRuntime().exec(cmd) security", '../relative/import/path', 'O\'Reilly & Sons, Inc.', 'std::map<std::string, int>', 'jq \'.items[] | .name\'', 'curl -X POST -d \'{"a":1}\'', 'x = [1, 2, 3]',
 ];
 
 function encodeQuery(s: string): string {
@@ -220,6 +222,12 @@ const upload: Maker = (g) => {
     () => ({ name: 'upload', filename: 'config.json', contentType: 'application/json', value: JSON.stringify({ name: 'app', version: '1.2.3', scripts: { build: 'tsc -p .', test: 'node --test' } }) }),
     () => ({ name: 'files[]', filename: 'photo 001.jpg', contentType: 'image/jpeg', value: '\u00ff\u00d8\u00ff\u00e0\u0000\u0010JFIF' + g.alnum(400) }),
     () => ({ name: 'source', filename: 'main.py', contentType: 'text/x-python', value: 'import sys\n\ndef main(argv):\n    print("args:", argv[1:])\n\nif __name__ == "__main__":\n    main(sys.argv)\n' }),
+    () => ({ name: 'file', filename: 'deploy.sh', contentType: 'text/x-shellscript', value: '#!/bin/sh\nset -eu\nCONF="${XDG_CONFIG_HOME:-${HOME}/.config}/app"\nTAG="${1:-latest}"\n[ -f "$CONF" ] && . "$CONF"\necho "deploying ${TAG}" | tee -a /var/log/deploy.log\n' }),
+    () => ({ name: 'file', filename: 'Runner.java', contentType: 'text/x-java', value: 'import java.lang.ProcessBuilder;\nimport java.util.List;\npublic class Runner {\n  List<String> cmd = List.of("ls", "-l");\n  Process start() throws Exception { return new ProcessBuilder(cmd).start(); }\n}\n' }),
+    () => ({ name: 'template', filename: 'page.ftl', contentType: 'text/plain', value: '<#assign title = "Home">\n<h1>${title?upper_case}</h1>\n<#list items as item>${item.name}</#list>\n<#include "footer.ftl">\n' }),
+    () => ({ name: 'file', filename: 'report.xsl', contentType: 'application/xslt+xml', value: '<?xml version="1.0"?>\n<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"><xsl:template match="/"><html><xsl:value-of select="//title"/></html></xsl:template></xsl:stylesheet>\n' }),
+    () => ({ name: 'config', filename: 'log4j2.xml', contentType: 'application/xml', value: '<Configuration><Appenders><RollingFile name="f" fileName="${sys:catalina.home}/logs/app.log" filePattern="${sys:catalina.home}/logs/app-%d{yyyy-MM-dd}.log"><PatternLayout pattern="%d %p %c{1.} [%t] %m%n"/></RollingFile></Appenders></Configuration>' }),
+    () => ({ name: 'compose', filename: 'docker-compose.yml', contentType: 'text/yaml', value: 'services:\n  web:\n    image: "nginx:${TAG:-latest}"\n    environment:\n      - DB_URL=${DB_URL:?required}\n' }),
     () => ({ name: 'sheet', filename: 'budget.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', value: 'PK\u0003\u0004\u0014\u0000\u0006\u0000' + g.alnum(300) }),
   ];
   const file = g.pick(kinds)();
