@@ -5,11 +5,11 @@
  */
 import { fingerprintKey } from './fold.js';
 import { ATTACK_FINGERPRINTS } from './fingerprints.generated.js';
-import { unpackFingerprint } from './tokens.js';
+import { reportFingerprint } from './tokens.js';
 
 export interface SqliResult {
   isInjection: boolean;
-  /** Fingerprint that matched (token-type letters), or '' when none did. */
+  /** Fingerprint that matched, in the letters ModSecurity reports (TX.0), or '' when none did. */
   fingerprint: string;
 }
 
@@ -45,7 +45,7 @@ export function detectSqliKey(input: string): number {
 export function detectSqli(input: string): SqliResult {
   const key = detectSqliKey(input);
   if (key === 0) return NO_MATCH;
-  return { isInjection: true, fingerprint: unpackFingerprint(key) };
+  return { isInjection: true, fingerprint: reportFingerprint(key) };
 }
 
 /** Replace the fingerprint set (tools that derive the set use this; the engine never does). */

@@ -14,14 +14,24 @@
  * as MAX_TOKENS + 1 tokens are kept: the cost is bounded by the bytes those tokens span.
  */
 import { SqlLexer } from './lexer.js';
-import { MAX_TOKENS, OpKind, TOK_CHAR, Tok } from './tokens.js';
+import { FOLDED, MAX_TOKENS, OPEN, QUOTED, OpKind, Tok, unpackFingerprint } from './tokens.js';
 
 const lexer = new SqlLexer();
 const outType = new Uint8Array(MAX_TOKENS + 2);
 const outOp = new Uint8Array(MAX_TOKENS + 2);
 
+/** Operands: numbers, strings, names, variables. */
 function isValue(t: number): boolean {
-  return t === Tok.Number || t === Tok.String || t === Tok.Bareword || t === Tok.Variable;
+  return t === Tok.Number || t === Tok.String || t === Tok.Bareword || t === Tok.Variable || t === Tok.Backtick;
+}
+
+/** Operands that fold with a binary operator (`1=1`, `a like b`, `2010-01-01`); strings never do. */
+function isPlainValue(t: number): boolean {
+  return t === Tok.Number || t === Tok.Bareword || t === Tok.Variable || t === Tok.Backtick;
+}
+
+function isComment(t: number): boolean {
+  return t === Tok.Comment || t === Tok.CommentHash || t === Tok.CommentBlock || t === Tok.CommentText;
 }
 
 /** After these, an operator is unary (an operand is expected). */
@@ -44,72 +54,101 @@ function expectsOperand(t: number): boolean {
   }
 }
 
-function isSpaceBefore(input: string, i: number): boolean {
-  const c = input.charCodeAt(i - 1);
-  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+function isNameLike(t: number): boolean {
+  return t === Tok.Bareword || t === Tok.Function || t === Tok.FunctionLoose || t === Tok.Keyword || t === Tok.Variable || t === Tok.Backtick;
 }
 
-function isNameLike(t: number): boolean {
-  return t === Tok.Bareword || t === Tok.Function || t === Tok.Keyword || t === Tok.Variable;
-}
+/** Key of the fingerprint `X`: an executable comment makes the whole input suspect. */
+const EVIL_KEY = Tok.Evil as number;
 
 /**
  * Fingerprint of `input` read in the given quote context (0 = as is, 0x27 = after a single
- * quote, 0x22 = after a double quote), packed 5 bits a token (see packFingerprint).
+ * quote, 0x22 = after a double quote), packed 5 bits a token (see packFingerprint). A
+ * fingerprint of three tokens or fewer also records whether anything was folded away to get
+ * it (FOLDED_COMMENT): `1 or 1=1` and `1 or/**\/1` are not the plain text `1 or 1`.
  */
 export function fingerprintKey(input: string, quote: number): number {
   lexer.reset(input, quote);
   let n = 0;
-  let pendingComment = false;
+  let pendingComment: Tok = Tok.None;
+  let folded = false;
+  let lastOpen = false;
   while (n <= MAX_TOKENS && lexer.next()) {
     const t = lexer.type;
     const k = lexer.opKind;
-    if (t === Tok.Comment) {
-      // a comment that reads like prose after whitespace is text, not an SQL comment
-      pendingComment = !(lexer.prose && lexer.start > 0 && isSpaceBefore(input, lexer.start));
+    if (t === Tok.Evil) {
+      if (n < MAX_TOKENS) return EVIL_KEY;
+      break;
+    }
+    if (isComment(t)) {
+      pendingComment = t;
       continue;
     }
-    pendingComment = false;
+    if (pendingComment !== Tok.None) {
+      folded = true; // a comment between two tokens is whitespace
+      pendingComment = Tok.None;
+    }
     const last = n > 0 ? outType[n - 1]! : Tok.None;
     if (t === Tok.Operator && (k === OpKind.Unary || k === OpKind.Sign) && (n === 0 || expectsOperand(last))) {
+      folded = true;
       continue; // unary operator
     }
     if (isValue(t) && n >= 2 && last === Tok.Operator && isValue(outType[n - 2]!)) {
       const lk = outOp[n - 1]!;
-      if (lk === OpKind.Arith || lk === OpKind.Sign) {
+      if (isPlainValue(t) && isPlainValue(outType[n - 2]!)) {
         n--; // value op value -> value
+        folded = true;
         continue;
       }
     }
-    if (t === Tok.String && last === Tok.String) continue;
-    if (last === Tok.Dot && n >= 2 && isNameLike(outType[n - 2]!) && (t === Tok.Bareword || t === Tok.Function || t === Tok.Keyword)) {
+    if (isValue(t) && n >= 3 && last === Tok.Logic && isValue(outType[n - 2]!) && outType[n - 3] === Tok.Logic) {
+      n--; // & a & b -> & a
+      folded = true;
+      continue;
+    }
+    if (isValue(t) && n >= 2 && last === Tok.Comma && isValue(outType[n - 2]!)) {
+      n--; // a, b -> a (lists)
+      folded = true;
+      continue;
+    }
+    if ((t === Tok.LParen || t === Tok.RParen) && (last === t || (n === 0 && t === Tok.LParen))) {
+      folded = true; // (( -> (, )) -> ), and a leading ( is dropped
+      continue;
+    }
+    if (t === Tok.String && last === Tok.String) {
+      folded = true;
+      lastOpen = lexer.open;
+      continue;
+    }
+    if (last === Tok.Dot && n >= 2 && isNameLike(outType[n - 2]!) && (t === Tok.Bareword || t === Tok.Function || t === Tok.Keyword || t === Tok.Backtick)) {
       n--; // drop the dot
       if (t === Tok.Function) outType[n - 1] = Tok.Function;
+      folded = true;
       continue;
     }
     outType[n] = t;
     outOp[n] = k;
     n++;
+    lastOpen = t === Tok.String && lexer.open;
   }
-  if (pendingComment && n < MAX_TOKENS) {
-    outType[n] = Tok.Comment;
+  if (pendingComment !== Tok.None && n < MAX_TOKENS) {
+    outType[n] = pendingComment;
     outOp[n] = 0;
     n++;
+    lastOpen = false;
   }
   if (n > MAX_TOKENS) n = MAX_TOKENS;
   let key = 0;
   for (let i = 0; i < n; i++) key = key * 32 + outType[i]!;
+  if (n <= 3) {
+    if (folded) key += FOLDED;
+    if (quote !== 0) key += QUOTED;
+    if (lastOpen) key += OPEN;
+  }
   return key;
 }
 
-/** Fingerprint as a string, for logs and tools. */
+/** Fingerprint as a table string (finer types, `~` flag), for tools and tests. */
 export function fingerprint(input: string, quote: number): string {
-  const key = fingerprintKey(input, quote);
-  let s = '';
-  let k = key;
-  while (k > 0) {
-    s = TOK_CHAR[k % 32]! + s;
-    k = Math.floor(k / 32);
-  }
-  return s;
+  return unpackFingerprint(fingerprintKey(input, quote));
 }

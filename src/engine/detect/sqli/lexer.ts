@@ -7,11 +7,8 @@
  * Not a validating parser: it is lenient the way SQL engines are (unterminated strings and
  * comments run to the end of the input) because attack payloads are fragments.
  */
-import { FN, MAX_WORD, PHRASE_HEAD, entryOpKind, entryType, lookupPhrase, lookupWord } from './keywords.js';
+import { FN, GENERIC, MAX_WORD, PHRASE_HEAD, entryOpKind, entryType, lookupPhrase, lookupWord } from './keywords.js';
 import { OpKind, Tok } from './tokens.js';
-
-/** Functions recognised even with whitespace before `(`: SQL-only names, not words of prose. */
-const SPACED_OK = new Set(['EXTRACTVALUE', 'UPDATEXML', 'IFNULL', 'NULLIF', 'COALESCE', 'SUBSTRING', 'CONCAT', 'ASCII', 'UNHEX', 'MD5', 'SHA1']);
 
 const C_OTHER = 0;
 const C_WS = 1;
@@ -40,6 +37,7 @@ function isWordChar(input: string, i: number): boolean {
 /** Index just past a string body whose opening quote is before `i`; the input end if unterminated. */
 export function scanStringBody(input: string, i: number, quote: number): number {
   const len = input.length;
+  stringOpen = false;
   while (i < len) {
     const ch = input.charCodeAt(i);
     if (ch === 0x5c /* \ */) {
@@ -55,8 +53,12 @@ export function scanStringBody(input: string, i: number, quote: number): number 
     }
     i++;
   }
+  stringOpen = true;
   return len;
 }
+
+/** Whether the last string scanStringBody read ran to the end of the input without its closing quote. */
+let stringOpen = false;
 
 /** Lexer state. One instance is reused for every scan (the detector is synchronous). */
 export class SqlLexer {
@@ -67,8 +69,8 @@ export class SqlLexer {
   opKind: OpKind = OpKind.NotOp;
   start = 0;
   end = 0;
-  /** For a comment token: its body reads like prose (two or more words), e.g. `-- see below`. */
-  prose = false;
+  /** For a string token: it runs to the end of the input without a closing quote. */
+  open = false;
 
   /**
    * Start a scan. `quote` is 0 for the input as is, or the quote character (0x27, 0x22) the
@@ -94,6 +96,7 @@ export class SqlLexer {
       this.start = 0;
       this.pos = this.end = scanStringBody(input, 0, q);
       this.type = Tok.String;
+      this.open = stringOpen;
       return true;
     }
     while (i < len && CLASS[input.charCodeAt(i) & 0xff] === C_WS) i++;
@@ -110,6 +113,8 @@ export class SqlLexer {
         const close = input.indexOf('$$', i + 2);
         return this.emit(close < 0 ? len : close + 2, Tok.String);
       }
+      // a lone `$` (PostgreSQL's $1 parameters, shell and template variables) is a word by itself
+      if (ch === 0x24) return this.emit(i + 1, Tok.Bareword);
       return this.word(i);
     }
     if (c === C_DIGIT) return this.number(i);
@@ -117,9 +122,9 @@ export class SqlLexer {
     switch (ch) {
       case 0x27: // '
       case 0x22: // "
-        return this.emit(scanStringBody(input, i + 1, ch), Tok.String);
+        return this.emitString(scanStringBody(input, i + 1, ch));
       case 0x60: // ` quoted identifier
-        return this.emit(scanStringBody(input, i + 1, ch), Tok.Bareword);
+        return this.emit(scanStringBody(input, i + 1, ch), Tok.Backtick);
       case 0x5b: {
         // [bracketed identifier]
         const close = input.indexOf(']', i + 1);
@@ -128,19 +133,23 @@ export class SqlLexer {
       case 0x40: // @ variable
         return this.variable(i);
       case 0x2d: // -
-        if (n1 === 0x2d) return this.emit(lineEnd(input, i + 2), Tok.Comment);
+        if (n1 === 0x2d) {
+          // `--` alone ends a statement; `-- text` (even `-- `) is a different token
+          const end = lineEnd(input, i + 2);
+          return this.emit(end, end === i + 2 ? Tok.Comment : Tok.CommentText);
+        }
         if (n1 === 0x3e) return this.op(input.charCodeAt(i + 2) === 0x3e ? i + 3 : i + 2, OpKind.Arith); // -> ->>
         return this.op(i + 1, OpKind.Sign);
       case 0x2b: // +
         return this.op(i + 1, OpKind.Sign);
       case 0x23: // # comment
-        return this.emit(lineEnd(input, i + 1), Tok.Comment);
+        return this.emit(lineEnd(input, i + 1), Tok.CommentHash);
       case 0x2f: // /
         if (n1 === 0x2a) {
           const close = input.indexOf('*/', i + 2);
           const end = close < 0 ? len : close + 2;
           // MySQL runs the body of /*! ... */ as code: only attackers write that in a value
-          return this.emit(end, input.charCodeAt(i + 2) === 0x21 ? Tok.Evil : Tok.Comment);
+          return this.emit(end, input.charCodeAt(i + 2) === 0x21 ? Tok.Evil : Tok.CommentBlock);
         }
         return this.op(i + 1, OpKind.Arith);
       case 0x2a: // *
@@ -197,11 +206,15 @@ export class SqlLexer {
   }
 
   private emit(end: number, type: Tok): boolean {
-    if (type === Tok.Comment) this.prose = proseBody(this.input, this.start, end);
     this.type = type;
     this.end = end;
     this.pos = end;
     return true;
+  }
+
+  private emitString(end: number): boolean {
+    this.open = stringOpen;
+    return this.emit(end, Tok.String);
   }
 
   private op(end: number, kind: OpKind): boolean {
@@ -258,8 +271,7 @@ export class SqlLexer {
         j = k;
       }
     }
-    // 123abc is an identifier in MySQL; 10.foo is a number then a word
-    if (!sawDot && j < len && cls(input, j) === C_WORD) return this.word(i);
+    // 123abc is a number and a word (as libinjection reads it); 10.foo is a number then a word
     return this.emit(j, Tok.Number);
   }
 
@@ -267,13 +279,15 @@ export class SqlLexer {
     const input = this.input;
     const len = input.length;
     let j = i;
-    while (j < len && isWordChar(input, j)) j++;
+    // a word runs over dots: `schema.table`, `dbms_pipe.receive_message` are one word
+    while (j < len && (isWordChar(input, j) || input.charCodeAt(j) === 0x2e)) j++;
     const wlen = j - i;
     // string with a prefix: N'..', X'..', B'..', E'..', _utf8'..'
     if (j < len && input.charCodeAt(j) === 0x27) {
-      const f = input.charCodeAt(i) | 0x20;
-      if ((wlen === 1 && (f === 0x6e || f === 0x78 || f === 0x62 || f === 0x65 || f === 0x71)) || (f === 0x5f && wlen > 1 && wlen <= 10)) {
-        return this.emit(scanStringBody(input, j + 1, 0x27), Tok.String);
+      const c0 = input.charCodeAt(i);
+      const f = c0 | 0x20;
+      if ((wlen === 1 && (f === 0x6e || f === 0x78 || f === 0x62 || f === 0x65 || f === 0x71)) || (c0 === 0x5f && wlen > 1 && wlen <= 10)) {
+        return this.emitString(scanStringBody(input, j + 1, 0x27));
       }
     }
     if (wlen > MAX_WORD) return this.emit(j, Tok.Bareword);
@@ -282,6 +296,21 @@ export class SqlLexer {
     if (e === 0) return this.emit(j, Tok.Bareword);
     let k = j;
     while (k < len && CLASS[input.charCodeAt(k) & 0xff] === C_WS) k++;
+    if (e & PHRASE_HEAD) {
+      // the second word of a phrase may follow whitespace or block comments: ORDER/**/BY
+      let m = j;
+      for (;;) {
+        while (m < len && CLASS[input.charCodeAt(m) & 0xff] === C_WS) m++;
+        if (m + 1 < len && input.charCodeAt(m) === 0x2f && input.charCodeAt(m + 1) === 0x2a && input.charCodeAt(m + 2) !== 0x21) {
+          const close = input.indexOf('*/', m + 2);
+          if (close < 0) break;
+          m = close + 2;
+          continue;
+        }
+        break;
+      }
+      if (m > j) k = m;
+    }
     if (e & PHRASE_HEAD && k > j && k < len && cls(input, k) === C_WORD) {
       let m = k;
       while (m < len && isWordChar(input, m)) m++;
@@ -294,36 +323,17 @@ export class SqlLexer {
         }
       }
     }
-    // A function call needs its `(` right after the name (MySQL's parser requires that for many
-    // built-ins), except for names no prose uses: those with an underscore, and SPACED_OK.
-    if (e & FN && k < len && input.charCodeAt(k) === 0x28 && (k === j || upper.indexOf('_') > 0 || SPACED_OK.has(upper))) {
-      return this.emit(j, Tok.Function);
+    // A function name right before `(` is a call (`f`, or `g` for the generic names); with
+    // whitespace before the `(` it is the looser `F`/`G` (`sleep (5)`, and prose: `version (2)`).
+    if (e & FN && k < len && input.charCodeAt(k) === 0x28) {
+      const generic = (e & GENERIC) !== 0;
+      if (k === j) return this.emit(j, generic ? Tok.Generic : Tok.Function);
+      return this.emit(j, generic ? Tok.GenericLoose : Tok.FunctionLoose);
     }
     this.emit(j, entryType(e));
     this.opKind = entryOpKind(e);
     return true;
   }
-}
-
-/** True when the comment's body has a word, a space and another word (`#1 fan`, `-- see below`). */
-function proseBody(input: string, start: number, end: number): boolean {
-  let i = start;
-  const c = input.charCodeAt(i);
-  i += c === 0x23 ? 1 : 2; // # or -- or /*
-  let words = 0;
-  let inWord = false;
-  for (; i < end && i < start + 200; i++) {
-    const ch = input.charCodeAt(i);
-    const w = (ch >= 0x30 && ch <= 0x39) || ((ch | 0x20) >= 0x61 && (ch | 0x20) <= 0x7a) || ch >= 0x80;
-    if (w && !inWord) {
-      words++;
-      if (words >= 2) return true;
-    }
-    if (w) inWord = true;
-    else if (ch === 0x20) inWord = false;
-    else return false; // punctuation in the body: not plain prose
-  }
-  return false;
 }
 
 function lineEnd(input: string, i: number): number {

@@ -53,10 +53,48 @@ export const enum Tok {
   Backslash = 22,
   /** `X` something only an attacker writes: MySQL executable comment, nested comment */
   Evil = 23,
+  // Finer types. Each reports as one of the letters above (OUT_CHAR) but keeps its own place
+  // in the table, so that the derivation can tell, say, `sleep(5)` from `version (2)`.
+  /** `#` `#` comment (reports as `c`) */
+  CommentHash = 24,
+  /** `/` slash-star comment (reports as `c`) */
+  CommentBlock = 25,
+  /** `p` `--` comment with anything after the dashes, `-- x`, `-- ` (reports as `c`) */
+  CommentText = 26,
+  /** `F` SQL function name not directly followed by `(`: `sleep (5)`, bare `concat` (reports as `f`) */
+  FunctionLoose = 27,
+  /** `g` math/string/date function shared with spreadsheets and programming languages, `(` right after: `max(` (reports as `f`) */
+  Generic = 28,
+  /** `G` such a name without `(` right after: `count`, `sqrt (2)` (reports as `f`) */
+  GenericLoose = 29,
+  /** `` ` `` backtick-quoted identifier (reports as `n`) */
+  Backtick = 30,
+  /** `t` SQL type name: INT, VARCHAR, BINARY, ... */
+  SqlType = 31,
 }
 
-/** Printable character of each token type, indexed by `Tok`. */
-export const TOK_CHAR = ' 1snvkUETBfo&c(),;.:{}\\X';
+/** Character of each token type in table strings, indexed by `Tok`. */
+export const TOK_CHAR = ' 1snvkUETBfo&c(),;.:{}\\X#/pFgG`t';
+
+/** Letter each token type reports as (TX.0), indexed by `Tok`: the finer types fold back. */
+export const OUT_CHAR = ' 1snvkUETBfo&c(),;.:{}\\Xcccfffnt';
+
+/**
+ * Key bits above the five tokens, for fingerprints of at most three tokens, where v3 looks
+ * closer before it calls a short fingerprint an attack. Table strings print them as prefixes.
+ *  - FOLDED (`~`): something was folded away to get the fingerprint (a comment between two
+ *    tokens, a unary operator, `1=1` into `1`): `1 or 1=1` and `1 or/**\/1` are not `1 or 1`
+ *  - QUOTED (`^`): read in a quote context (the input starts inside a string)
+ *  - OPEN (`$`): the last token is a string without its closing quote
+ */
+export const FOLDED = 2 ** 25;
+export const QUOTED = 2 ** 26;
+export const OPEN = 2 ** 27;
+const FLAG_CHARS: [number, string][] = [
+  [OPEN, '$'],
+  [QUOTED, '^'],
+  [FOLDED, '~'],
+];
 
 /** Inverse of TOK_CHAR (character code → Tok), 0 for characters that are not token types. */
 export const CHAR_TOK: Uint8Array = (() => {
@@ -86,20 +124,45 @@ export const MAX_TOKENS = 5;
 /** Pack a fingerprint string (up to MAX_TOKENS type chars) into its numeric key. */
 export function packFingerprint(fp: string): number {
   let key = 0;
+  let flag = 0;
+  for (const [bit, ch] of FLAG_CHARS) {
+    if (fp.startsWith(ch)) {
+      flag += bit;
+      fp = fp.slice(1);
+    }
+  }
   for (let i = 0; i < fp.length; i++) {
     const code = fp.charCodeAt(i);
     const t = code < 128 ? CHAR_TOK[code]! : 0;
     if (t === 0) throw new Error(`not a fingerprint character: ${JSON.stringify(fp[i])}`);
     key = key * 32 + t;
   }
-  return key;
+  return key + flag;
 }
 
-/** Inverse of packFingerprint. */
+/** Inverse of packFingerprint (table string, with the finer types and the `~` flag). */
 export function unpackFingerprint(key: number): string {
   let s = '';
+  let prefix = '';
+  for (const [bit, ch] of FLAG_CHARS) {
+    if (key >= bit) {
+      key -= bit;
+      prefix += ch;
+    }
+  }
   while (key > 0) {
     s = TOK_CHAR[key % 32]! + s;
+    key = Math.floor(key / 32);
+  }
+  return prefix + s;
+}
+
+/** The fingerprint as reported (TX.0): the finer types fold back to their letters, no flag. */
+export function reportFingerprint(key: number): string {
+  let s = '';
+  key %= FOLDED;
+  while (key > 0) {
+    s = OUT_CHAR[key % 32]! + s;
     key = Math.floor(key / 32);
   }
   return s;

@@ -1,12 +1,17 @@
 /**
- * Derivation of the SQLi fingerprint set from vpatch's own corpora:
+ * Derivation of the SQLi fingerprint set from vpatch's own corpora and ModSecurity v3's
+ * verdicts on them (v3-labels.txt):
  *
- *   attack fingerprints = fingerprints of the generated attacks (templates.ts) and of the
- *                         hand-written attacks (attacks.txt), each read in the quote context
- *                         its injection starts in
- *   benign fingerprints = fingerprints of the benign corpus in every context the detector
- *                         tries (as is; after ' when the text has one; after " likewise)
- *   table               = attack fingerprints − benign fingerprints
+ *   forbidden  = fingerprints, in every context the detector tries (as is; after ' when the
+ *                text has one; after " likewise), of the benign corpus and of every labelled
+ *                value v3 does not flag
+ *   table      = for each labelled value v3 flags, the fingerprint of the first context that is
+ *                not forbidden (the detector tries the contexts in the same order)
+ *
+ * The labelled corpus (v3-labels.ts) is the exploration probes (probes.ts), every 20th
+ * generated attack (templates.ts) and the hand-written attacks (attacks.txt). A flagged value
+ * whose fingerprints are all forbidden is a conflict: vpatch's tokens cannot tell it from a
+ * value v3 passes or from benign text (`--verbose` lists them).
  *
  * Corpus files are read from the source tree (they are data, not compiled).
  */
@@ -14,9 +19,11 @@ import { readFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fingerprint } from '../fold.js';
+import { fingerprint, fingerprintKey } from '../fold.js';
+import { unpackFingerprint } from '../tokens.js';
 import { generateTemplateAttacks, type GeneratedAttack } from './templates.js';
 import { generateBenign } from './benign-templates.js';
+import { corpusDigest, labelledCorpus, readLabels } from './v3-labels.js';
 
 export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -91,15 +98,24 @@ export function detectorFingerprints(s: string): string[] {
   return out;
 }
 
+/** Packed fingerprints the detector computes for a value, in the order it tries them. */
+export function detectorKeys(s: string): number[] {
+  const out = [fingerprintKey(s, 0)];
+  if (hasQuote(s, 0x27)) out.push(fingerprintKey(s, 0x27));
+  if (hasQuote(s, 0x22)) out.push(fingerprintKey(s, 0x22));
+  return out;
+}
+
 export interface Derivation {
-  /** The fingerprint table, sorted. */
+  /** The fingerprint table (table strings, see tokens.ts), sorted. */
   fingerprints: string[];
-  attackCount: number;
+  labelledCount: number;
+  flaggedCount: number;
   benignCount: number;
-  /** Attack fingerprints dropped because benign text produces them, with one example each. */
-  collisions: Map<string, { attack: string; benign: string }>;
-  /** How many attacks are not detected by the derived table. */
-  missed: number;
+  /** Flagged values none of whose fingerprints may go in the table, with the reason. */
+  conflicts: { value: string; fingerprints: string[]; forbiddenBy: string }[];
+  /** Labelled values on which the derived table disagrees with v3. */
+  disagreements: number;
 }
 
 export function loadAttacks(): GeneratedAttack[] {
@@ -110,41 +126,140 @@ export function loadBenign(): string[] {
   return [...readCorpus(BENIGN_CORPUS).map((a) => a.payload), ...generateBenign()];
 }
 
-export function derive(): Derivation {
-  const attacks = loadAttacks();
-  const benign = loadBenign();
-  const benignFp = new Map<string, string>();
-  for (const b of benign) for (const fp of detectorFingerprints(b)) if (!benignFp.has(fp)) benignFp.set(fp, b);
-  const attackFp = new Map<string, string>();
-  for (const a of attacks) {
-    const fp = fingerprint(a.payload, a.quote);
-    // a single token is never evidence of an attack by itself
-    if (fp.length < MIN_LENGTH) continue;
-    if (!attackFp.has(fp)) attackFp.set(fp, a.payload);
+export function loadLabelled(): { values: string[]; sqli: Uint8Array } {
+  const values = labelledCorpus(readCorpus(`${DERIVE_DIR}/attacks.txt`).map((a) => a.payload));
+  const labels = readLabels(repoRoot());
+  if (labels === null) throw new Error('v3-labels.txt is missing: run node dist/test/engine/detect/oracle/label.js');
+  if (labels.count !== values.length || labels.digest !== corpusDigest(values)) {
+    throw new Error('v3-labels.txt does not match the labelled corpus: run node dist/test/engine/detect/oracle/label.js');
   }
-  // An attack cut short (by a length limit, or a payload that stops early) leaves a prefix of its
-  // fingerprint: keep prefixes of PREFIX_MIN or more tokens as attack fingerprints too.
-  for (const [fp, example] of [...attackFp]) {
-    for (let n = PREFIX_MIN; n < fp.length; n++) {
-      const p = fp.slice(0, n);
-      // only prefixes that already hold an SQL-only token: a union, statement, server command,
-      // tail clause, function, variable, executable comment or statement separator
-      if (!/[UETBfvX;]/.test(p)) continue;
-      if (!attackFp.has(p)) attackFp.set(p, example);
+  return { values, sqli: labels.sqli };
+}
+
+/** Weight of a passed labelled value against a flagged one in the greedy choice. */
+export const PASS_WEIGHT = 2;
+
+/**
+ * Lazy greedy cover. `flaggedBy`: fingerprint → flagged values producing it; `passed(k)`: how
+ * many passed values produce it, or -1 when it may never be taken. Gains only shrink as values
+ * get covered, so a fingerprint whose recomputed gain still tops the heap is the best choice.
+ */
+function greedyCover(flaggedBy: Map<number, number[]>, passed: (k: number) => number, size: number): Set<number> {
+  const covered = new Uint8Array(size);
+  const heap: [number, number][] = []; // [gain, key], max-heap on gain then smaller key
+  const better = (a: [number, number], b: [number, number]) => a[0] > b[0] || (a[0] === b[0] && a[1] < b[1]);
+  const push = (e: [number, number]) => {
+    heap.push(e);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!better(heap[i]!, heap[p]!)) break;
+      [heap[i], heap[p]] = [heap[p]!, heap[i]!];
+      i = p;
     }
+  };
+  const pop = (): [number, number] => {
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && better(heap[l]!, heap[m]!)) m = l;
+        if (r < heap.length && better(heap[r]!, heap[m]!)) m = r;
+        if (m === i) break;
+        [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+        i = m;
+      }
+    }
+    return top;
+  };
+  const gain = (k: number) => {
+    let g = 0;
+    for (const i of flaggedBy.get(k)!) if (!covered[i]) g++;
+    return g - PASS_WEIGHT * passed(k);
+  };
+  for (const k of flaggedBy.keys()) if (passed(k) >= 0) push([gain(k), k]);
+  const table = new Set<number>();
+  while (heap.length > 0) {
+    const [g, k] = pop();
+    if (g <= 0) break;
+    const now = gain(k);
+    if (now < g) {
+      push([now, k]);
+      continue;
+    }
+    table.add(k);
+    for (const i of flaggedBy.get(k)!) covered[i] = 1;
   }
-  const collisions = new Map<string, { attack: string; benign: string }>();
-  const table: string[] = [];
-  for (const [fp, example] of attackFp) {
-    const b = benignFp.get(fp);
-    if (b !== undefined) collisions.set(fp, { attack: example, benign: b });
-    else table.push(fp);
-  }
-  table.sort();
-  const set = new Set(table);
-  let missed = 0;
-  for (const a of attacks) {
-    if (!detectorFingerprints(a.payload).some((fp) => set.has(fp))) missed++;
-  }
-  return { fingerprints: table, attackCount: attacks.length, benignCount: benign.length, collisions, missed };
+  return table;
+}
+
+/** Single-token fingerprints are never learned, except the executable comment `X`. */
+function learnable(key: number): boolean {
+  return key >= 32 || key === (23 as number);
+}
+
+export function derive(): Derivation {
+  const benign = loadBenign();
+  const { values, sqli } = loadLabelled();
+  const benignKeys = new Map<number, string>();
+  for (const b of benign) for (const k of detectorKeys(b)) if (!benignKeys.has(k)) benignKeys.set(k, b);
+  // For each fingerprint: the flagged labelled values that produce it (in any context the
+  // detector tries) and how many passed ones do. A flagged value says that one of its
+  // fingerprints is an attack fingerprint, a passed value that none of its are. The table is
+  // chosen greedily: repeatedly take the fingerprint that covers the most flagged values not yet
+  // covered, less PASS_WEIGHT for each passed value it would flag, while that is positive. No
+  // fingerprint of a benign sample is ever taken.
+  const flaggedBy = new Map<number, number[]>();
+  const passedBy = new Map<number, { n: number; example: string }>();
+  const keysOf: number[][] = [];
+  values.forEach((v, i) => {
+    const keys = [...new Set(detectorKeys(v))];
+    keysOf.push(keys);
+    for (const k of keys) {
+      if (sqli[i]) {
+        const list = flaggedBy.get(k);
+        if (list) list.push(i);
+        else flaggedBy.set(k, [i]);
+      } else {
+        const e = passedBy.get(k);
+        if (e) e.n++;
+        else passedBy.set(k, { n: 1, example: v });
+      }
+    }
+  });
+  const table = greedyCover(flaggedBy, (k) => (learnable(k) && !benignKeys.has(k) ? (passedBy.get(k)?.n ?? 0) : -1), values.length);
+  const conflicts: Derivation['conflicts'] = [];
+  let flagged = 0;
+  values.forEach((v, i) => {
+    if (!sqli[i]) return;
+    flagged++;
+    const keys = keysOf[i]!;
+    if (keys.some((k) => table.has(k))) return;
+    const why = keys.map((k) => {
+      if (!learnable(k)) return 'single token';
+      const b = benignKeys.get(k);
+      if (b !== undefined) return `benign: ${b}`;
+      const p = passedBy.get(k);
+      return `v3 passes ${p?.n ?? 0} (${p?.example ?? ''}) and flags ${flaggedBy.get(k)?.length ?? 0}`;
+    });
+    conflicts.push({ value: v, fingerprints: keys.map(unpackFingerprint), forbiddenBy: why.join(' | ') });
+  });
+  let disagreements = 0;
+  values.forEach((v, i) => {
+    const ours = keysOf[i]!.some((k) => table.has(k));
+    if (ours !== (sqli[i] === 1)) disagreements++;
+  });
+  return {
+    fingerprints: [...table].map(unpackFingerprint).sort(),
+    labelledCount: values.length,
+    flaggedCount: flagged,
+    benignCount: benign.length,
+    conflicts,
+    disagreements,
+  };
 }

@@ -14,7 +14,7 @@ export const TABLE_PATH = 'src/engine/detect/sqli/fingerprints.generated.ts';
 export function renderTable(fingerprints: string[]): string {
   const lines: string[] = [];
   lines.push('// GENERATED FILE - do not edit by hand.');
-  lines.push('// SQLi attack fingerprints derived from vpatch\'s own corpora (src/engine/detect/sqli/derive/).');
+  lines.push('// SQLi attack fingerprints derived from vpatch\'s own corpora and ModSecurity v3\'s verdicts on them (src/engine/detect/sqli/derive/).');
   lines.push('// Regenerate: npx tsc -p tsconfig.json && node dist/src/engine/detect/sqli/derive/generate.js');
   lines.push("import { packFingerprint } from './tokens.js';");
   lines.push('');
@@ -42,10 +42,10 @@ function main(): void {
   const d = derive();
   const rendered = renderTable(d.fingerprints);
   const path = resolve(repoRoot(), TABLE_PATH);
-  console.log(`attacks: ${d.attackCount}, benign samples: ${d.benignCount}`);
-  console.log(`fingerprints: ${d.fingerprints.length}, dropped by benign collision: ${d.collisions.size}, attacks missed: ${d.missed}`);
+  console.log(`labelled values: ${d.labelledCount} (v3 flags ${d.flaggedCount}), benign samples: ${d.benignCount}`);
+  console.log(`fingerprints: ${d.fingerprints.length}, conflicts: ${d.conflicts.length}, labelled values the table disagrees on: ${d.disagreements}`);
   if (args.includes('--verbose')) {
-    for (const [fp, c] of d.collisions) console.log(`  ${fp}\tattack: ${JSON.stringify(c.attack)}\tbenign: ${JSON.stringify(c.benign)}`);
+    for (const c of d.conflicts) console.log(`  ${JSON.stringify(c.value)}\t${c.fingerprints.join(' ')}\t${c.forbiddenBy}`);
   }
   if (args.includes('--check')) {
     const current = readFileSync(path, 'utf8');
