@@ -185,8 +185,37 @@ function printRule(parts: SecRuleParts, indent: string): string {
   return `${indent}SecRule ${parts.variables} "${parts.operator}" \\\n${indent}    "${formatActions(parts.actions)}"`;
 }
 
+/** Variables that hold one value (or a named one), cheap to test, as opposed to whole collections. */
+const SCALAR_VARIABLES = new Set([
+  'REQUEST_FILENAME', 'REQUEST_BASENAME', 'REQUEST_URI', 'REQUEST_URI_RAW', 'QUERY_STRING', 'REQUEST_METHOD',
+  'REQUEST_PROTOCOL', 'REQUEST_LINE', 'REQUEST_BODY', 'REQUEST_BODY_LENGTH', 'REQBODY_ERROR', 'REQBODY_PROCESSOR',
+  'REMOTE_ADDR', 'SERVER_NAME', 'MULTIPART_FILENAME', 'MULTIPART_NAME', 'FULL_REQUEST',
+]);
+
+/** Rough cost of a condition: how many values it may have to transform and match. */
+export function conditionCost(c: Condition): number {
+  let cost = 0;
+  for (const v of expandTargets(c.targets)) {
+    if (v.startsWith('&') || v.startsWith('!')) cost += 1;
+    else if (v.includes(':')) cost += 2; // a named member (ARGS:x, REQUEST_HEADERS:Host)
+    else cost += SCALAR_VARIABLES.has(variableCollection(v)) ? 3 : 50;
+  }
+  return cost * (1 + (c.transforms?.length ?? 0) / 4);
+}
+
+/**
+ * The chain a declarative rule compiles to: the scope conditions and the cheapest conditions
+ * first, so a request out of scope or on another path costs one or two single-value tests, and
+ * the condition that scans collections runs last (its match is what logdata reports).
+ */
+export function orderedLinks(patch: Patch, rule: DeclarativeRule): Condition[] {
+  const conds: Condition[] = [rule, ...(rule.and ?? [])];
+  const ranked = conds.map((c, i) => ({ c, i, cost: conditionCost(c) })).sort((a, b) => a.cost - b.cost || a.i - b.i);
+  return [...scopeConditions(patch.scope), ...ranked.map((r) => r.c)];
+}
+
 function compileDeclarative(patch: Patch, rule: DeclarativeRule, mode: PatchMode): string {
-  const links: Condition[] = [rule, ...(rule.and ?? []), ...scopeConditions(patch.scope)];
+  const links: Condition[] = orderedLinks(patch, rule);
   const phase = rule.phase ?? (needsBody(links) ? 2 : 1);
   const lines: string[] = [];
   links.forEach((c, i) => {
