@@ -132,7 +132,9 @@ export function fingerprintKey(input: string, quote: number): number {
     lastOpen = t === Tok.String && lexer.open;
   }
   if (pendingComment !== Tok.None && n < MAX_TOKENS) {
-    outType[n] = pendingComment;
+    // the kind of a final comment matters only in short fingerprints (`x'--` is an attack,
+    // `x'-- note` and `x'#` are not); in longer ones every comment is `c`
+    outType[n] = n + 1 <= 3 ? pendingComment : Tok.Comment;
     outOp[n] = 0;
     n++;
     lastOpen = false;

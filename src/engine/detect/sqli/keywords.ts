@@ -100,6 +100,13 @@ add(
    DATABASE_PRINCIPAL_ID ORIGINAL_LOGIN APP_NAME PERMISSIONS TYPE_NAME RANK OVERLAPS AGE VAR`,
   FN,
 );
+// Oracle package functions that v3 knows by their qualified name (a word runs over dots).
+add(
+  Tok.FunctionLoose,
+  `DBMS_PIPE.RECEIVE_MESSAGE DBMS_LOCK.SLEEP UTL_INADDR.GET_HOST_ADDRESS UTL_INADDR.GET_HOST_NAME
+   UTL_HTTP.REQUEST CTXSYS.DRITHSX.SN DBMS_UTILITY.SQLID_TO_SQLHASH`,
+  FN,
+);
 // Math, string and date functions that spreadsheets and programming languages share with SQL
 // (sqrt, round, max, count, lower, left, now, ...): their own types (`g` before `(`, `G`
 // otherwise), so that `=SUM(A1:A10)` or `Math.max(a, b)` in a form field can be told apart
@@ -123,7 +130,7 @@ function phrase(type: Tok, list: string[], extra = 0): void {
 }
 phrase(Tok.Union, ['UNION ALL', 'UNION DISTINCT', 'EXCEPT ALL', 'INTERSECT ALL']);
 phrase(Tok.Clause, ['GROUP BY', 'ORDER BY', 'PARTITION BY', 'FOR UPDATE', 'LOCK IN', 'PROCEDURE ANALYSE']);
-phrase(Tok.Command, ['WAITFOR DELAY', 'WAITFOR TIME', 'WAITFOR RECEIVE']);
+phrase(Tok.Command, ['WAITFOR DELAY', 'WAITFOR TIME', 'WAITFOR RECEIVE', 'LOAD DATA']);
 phrase(Tok.Statement, ['SELECT ALL', 'SELECT DISTINCT']);
 phrase(
   Tok.Operator,
@@ -131,6 +138,7 @@ phrase(
   op(OpKind.Compare),
 );
 phrase(Tok.Keyword, [
+  'INTO OUTFILE', 'INTO DUMPFILE',
   'LEFT JOIN', 'RIGHT JOIN', 'INNER JOIN', 'OUTER JOIN', 'CROSS JOIN', 'FULL JOIN', 'NATURAL JOIN',
   'LEFT OUTER', 'RIGHT OUTER', 'FULL OUTER', 'CROSS APPLY', 'OUTER APPLY', 'CHARACTER SET', 'ON DUPLICATE',
 ]);

@@ -4,7 +4,7 @@
  * probes use another seed, the attack sample other positions of the generated attacks.
  */
 import { readCorpus } from '../../../../src/engine/detect/sqli/derive/derive.js';
-import { generateProbes } from '../../../../src/engine/detect/sqli/derive/probes.js';
+import { generateMutations, generateProbes } from '../../../../src/engine/detect/sqli/derive/probes.js';
 import { generateTemplateAttacks } from '../../../../src/engine/detect/sqli/derive/templates.js';
 import { TEMPLATE_STRIDE } from '../../../../src/engine/detect/sqli/derive/v3-labels.js';
 import { generateLookalikes } from './lookalikes.js';
@@ -16,7 +16,10 @@ export function evalAttacks(): string[] {
   const out = new Set<string>(generateProbes(EVAL_PROBE_SEED, 20_000));
   const t = generateTemplateAttacks();
   // positions the labelled sample (every TEMPLATE_STRIDE-th from 0) never takes
-  for (let i = 7; i < t.length; i += TEMPLATE_STRIDE * 2) out.add(t[i]!.payload);
+  const sample: string[] = [];
+  for (let i = 7; i < t.length; i += TEMPLATE_STRIDE * 2) sample.push(t[i]!.payload);
+  for (const v of sample) out.add(v);
+  for (const v of generateMutations(EVAL_PROBE_SEED + 1, 10_000, sample)) out.add(v);
   return [...out];
 }
 

@@ -20,7 +20,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fingerprint, fingerprintKey } from '../fold.js';
-import { unpackFingerprint } from '../tokens.js';
+import { packFingerprint, unpackFingerprint } from '../tokens.js';
 import { generateTemplateAttacks, type GeneratedAttack } from './templates.js';
 import { generateBenign } from './benign-templates.js';
 import { corpusDigest, labelledCorpus, readLabels } from './v3-labels.js';
@@ -203,11 +203,25 @@ function learnable(key: number): boolean {
   return key >= 32 || key === (23 as number);
 }
 
+export const DECISIONS_PATH = `${DERIVE_DIR}/v3-decisions.txt`;
+
+/** Fingerprints kept despite a benign collision because v3 flags that benign text too (v3-decisions.txt). */
+export function loadFollowV3(): Map<number, { benign: string; attack: string }> {
+  const out = new Map<number, { benign: string; attack: string }>();
+  for (const line of readFileSync(resolve(repoRoot(), DECISIONS_PATH), 'utf8').split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const [fp, benign, attack] = line.split('\t');
+    out.set(packFingerprint(fp!), { benign: benign ?? '', attack: attack ?? '' });
+  }
+  return out;
+}
+
 export function derive(): Derivation {
   const benign = loadBenign();
+  const followV3 = loadFollowV3();
   const { values, sqli } = loadLabelled();
   const benignKeys = new Map<number, string>();
-  for (const b of benign) for (const k of detectorKeys(b)) if (!benignKeys.has(k)) benignKeys.set(k, b);
+  for (const b of benign) for (const k of detectorKeys(b)) if (!benignKeys.has(k) && !followV3.has(k)) benignKeys.set(k, b);
   // For each fingerprint: the flagged labelled values that produce it (in any context the
   // detector tries) and how many passed ones do. A flagged value says that one of its
   // fingerprints is an attack fingerprint, a passed value that none of its are. The table is

@@ -138,3 +138,41 @@ export function generateProbes(seed: number, count: number): string[] {
   }
   return [...seen];
 }
+
+const MUT_FUNCS = FUNCTIONS.concat(words('json_keys gtid_subset dbms_pipe.receive_message utl_inaddr.get_host_name exp floor rand char_length'));
+const STARTS = words('select SELECT union UNION except if IF for FOR while case CASE from FROM where and AND or OR not exec declare set insert update');
+
+/** A mutation of a real-looking payload: names, numbers, spacing, case, cut short. */
+function mutate(r: () => number, base: string): string {
+  let s = base;
+  const x = r();
+  // swap function names, sometimes with a space before `(`
+  s = s.replace(/\b([A-Za-z_][A-Za-z_.]*)\s*\(/g, (m, _f: string) =>
+    r() < 0.5 ? m : `${pick(r, MUT_FUNCS)}${r() < 0.3 ? ' ' : ''}(`,
+  );
+  if (x < 0.3) s = s.replace(/\b\d+\b/g, (m) => (r() < 0.5 ? m : pick(r, NUMBERS)));
+  if (r() < 0.4) {
+    const sep = pick(r, SEPS);
+    s = s.replace(/ /g, () => (r() < 0.7 ? sep : ' '));
+  }
+  if (r() < 0.3) s = randCase(r, s);
+  if (r() < 0.25) s = pick(r, STARTS) + pick(r, [' ', ' (', '(', ' /**/']) + s;
+  if (r() < 0.3) {
+    // cut short at a random place, as length limits and partial payloads do
+    s = s.slice(0, 1 + Math.floor(r() * s.length));
+  }
+  if (r() < 0.2) s += pick(r, SUFFIXES);
+  return s;
+}
+
+/** `count` mutations of `bases` from `seed` (deterministic), without duplicates. */
+export function generateMutations(seed: number, count: number, bases: readonly string[]): string[] {
+  const r = rng(seed);
+  const seen = new Set<string>();
+  let guard = count * 4;
+  while (seen.size < count && guard-- > 0) {
+    const v = mutate(r, pick(r, bases));
+    if (v !== '') seen.add(v);
+  }
+  return [...seen];
+}

@@ -8,15 +8,17 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { generateProbes } from './probes.js';
+import { generateMutations, generateProbes } from './probes.js';
 import { generateTemplateAttacks } from './templates.js';
 
 export const LABELS_PATH = 'src/engine/detect/sqli/derive/v3-labels.txt';
 /** Seed and size of the exploration probes the derivation learns from. */
 export const TRAIN_SEED = 0x5eed01;
-export const TRAIN_PROBES = 60_000;
+export const TRAIN_PROBES = 150_000;
 /** Every TEMPLATE_STRIDE-th generated attack is labelled. */
 export const TEMPLATE_STRIDE = 20;
+/** How many mutations of the sampled and hand-written attacks are labelled. */
+export const TRAIN_MUTATIONS = 80_000;
 
 export interface LabelFile {
   version: string;
@@ -36,9 +38,12 @@ export function labelledCorpus(hand: readonly string[]): string[] {
     }
   };
   for (const v of generateProbes(TRAIN_SEED, TRAIN_PROBES)) push(v);
+  const firstAttack = out.length;
   const templates = generateTemplateAttacks();
   for (let i = 0; i < templates.length; i += TEMPLATE_STRIDE) push(templates[i]!.payload);
   for (const v of hand) push(v);
+  const bases = out.slice(firstAttack);
+  for (const v of generateMutations(TRAIN_SEED + 1, TRAIN_MUTATIONS, bases)) push(v);
   return out;
 }
 
