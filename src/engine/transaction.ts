@@ -1,4 +1,4 @@
-import type { Interruption, MatchedRule, RuleEngineMode, TransactionOptions } from './api-types.js';
+import type { Interruption, MatchedRule, RuleEngineMode, TraceEvent, TransactionOptions } from './api-types.js';
 import type { AuditEngineMode } from './config.js';
 import { MapCollection, OrderedCollection } from './collections.js';
 import type { Captures, Operator } from './operators/types.js';
@@ -12,6 +12,9 @@ import type { XmlDocument } from './body/index.js';
 import { MatchRecord } from './match-record.js';
 import type { CollectionStore } from './collection-store.js';
 import { buildAuditLogEntry, type AuditLogEntry } from './audit-log.js';
+import { type CandidateIndex, type LinkPlan, SOURCE_SCALAR } from './candidates.js';
+import { Inspector, meets, type Snapshot, type ValueRecord } from './inspection.js';
+import { targetSelects } from './variables/families.js';
 
 /** A ctl:ruleRemoveTarget* entry: which rule(s) stop inspecting which variable. */
 export interface RuntimeTargetRemoval {
@@ -33,6 +36,8 @@ export interface TransactionHost {
   dynamicOperator(rule: Rule, param: string): Operator;
   /** SecAuditLogRelevantStatus, compiled once. */
   readonly auditRelevantStatus: CompiledRegex | null;
+  /** The rule-set candidate index, or null (every rule runs on every value). */
+  readonly candidates: CandidateIndex | null;
 }
 
 let idCounter = 0;
@@ -161,8 +166,12 @@ export class Transaction {
   interruption: Interruption | null = null;
   wouldInterrupt: Interruption | null = null;
   readonly matchedRules: MatchedRule[] = [];
+  /** TransactionOptions.trace, or null. */
+  readonly trace: ((event: TraceEvent) => void) | null;
   // Internals
   private readonly transformCache: TransformCache;
+  /** Per-transaction side of the candidate index; null without the index (or with a trace, which reports every value). */
+  private readonly inspector: Inspector | null;
   private readonly sink = new ValueSink();
   private readonly captures: Captures = { groups: [] };
   private requestChunks: Buffer[] = [];
@@ -186,6 +195,8 @@ export class Transaction {
     this.auditEngine = config.auditEngine;
     this.auditLogParts = config.auditLogParts;
     this.transformCache = new TransformCache(waf.ruleSet.transforms.size);
+    this.trace = options.trace ?? null;
+    this.inspector = waf.candidates !== null && this.trace === null ? new Inspector(waf.candidates, waf.ruleSet.transforms.size) : null;
   }
 
   /** Time used for collection expiry: the transaction start, so one request sees one clock. */
@@ -211,7 +222,7 @@ export class Transaction {
     const decoded = uriDecode(uri);
     const qRaw = uri.indexOf('?');
     const qDecoded = decoded.indexOf('?');
-    this.queryString = qRaw < 0 ? undefined : uri.slice(qRaw + 1);
+    this.queryString = qRaw < 0 ? '' : uri.slice(qRaw + 1);
     const path = qDecoded < 0 ? decoded : decoded.slice(0, qDecoded);
     this.requestFilename = path;
     const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
@@ -223,7 +234,7 @@ export class Transaction {
       if (m !== null) parsedUri = m[1]!;
     }
     this.requestUri = parsedUri;
-    if (this.queryString !== undefined && this.queryString !== '') {
+    if (this.queryString !== '') {
       const result = bodyProcessors.parseUrlencodedDetailed(this.queryString, this.waf.config.argumentSeparator);
       for (const [name, value] of result.args) this.addArgument(this.argsGet, name, value);
       if (result.urlencodedError) this.urlencodedError = '1';
@@ -378,12 +389,12 @@ export class Transaction {
     }
   }
 
-  /** FULL_REQUEST: request line, headers and body, built on first use. */
+  /** FULL_REQUEST as ModSecurity v3 builds it: headers, a blank line and the body, on first use. */
   fullRequest(): string {
     if (this.fullRequestCache === undefined) {
-      let s = (this.requestLine ?? '') + '\n';
+      let s = '';
       for (let i = 0; i < this.requestHeaders.size; i++) s += `${this.requestHeaders.keys[i]}: ${this.requestHeaders.values[i]}\n`;
-      this.fullRequestCache = s + '\n' + this.requestBody;
+      this.fullRequestCache = s + '\n\n' + this.requestBody;
     }
     return this.fullRequestCache;
   }
@@ -561,9 +572,12 @@ export class Transaction {
   /** Evaluates a rule and its chain; on a full match runs its actions and records it. */
   private evaluateRule(starter: Rule): boolean {
     if (this.matchedVars.size > 0) this.matchedVars.clear();
-    for (let link: Rule | null = starter; link !== null; link = link.chainChild) {
+    const trace = this.trace;
+    for (let link: Rule | null = starter, n = 0; link !== null; link = link.chainChild, n++) {
       this.currentRule = link;
-      if (!this.evaluateLink(link)) {
+      const linkMatched = this.evaluateLink(link);
+      if (trace !== null) trace({ type: 'link', ruleId: starter.id, link: n, matched: linkMatched });
+      if (!linkMatched) {
         this.matchedVar = undefined;
         this.matchedVarName = undefined;
         return false;
@@ -575,6 +589,7 @@ export class Transaction {
       for (let i = 0; i < actions.length; i++) actions[i]!.execute(this, link);
     }
     this.currentRule = starter;
+    if (trace !== null) trace({ type: 'match', ruleId: starter.id, msg: starter.msg?.expand(this) ?? '', logdata: starter.logdata?.expand(this) ?? '' });
     this.onFullMatch(starter);
     return true;
   }
@@ -585,6 +600,8 @@ export class Transaction {
       for (let i = 0; i < actions.length; i++) actions[i]!.execute(this, rule);
       return true;
     }
+    const plan = this.inspector === null ? null : rule.inspect;
+    if (plan !== null) return this.evaluateLinkIndexed(rule, plan, this.inspector!);
     const op = rule.operator ?? this.waf.dynamicOperator(rule, rule.operatorParamMacro!.expand(this));
     const negated = rule.operatorNegated;
     const captures = rule.capture ? this.captures : null;
@@ -609,7 +626,9 @@ export class Transaction {
         const raw = values[j]!;
         if (rule.multiMatch) {
           let prev = raw;
-          if (this.test(op, raw, captures, negated)) {
+          const first = this.test(op, raw, captures, negated);
+          if (this.trace !== null) this.traceValue(rule, target, key, raw, raw, first);
+          if (first) {
             matched = true;
             this.onMatch(rule, target, key, raw);
           }
@@ -617,18 +636,156 @@ export class Transaction {
             const v = this.transformCache.apply(node, raw);
             if (v === prev) continue;
             prev = v;
-            if (this.test(op, v, captures, negated)) {
+            const hit = this.test(op, v, captures, negated);
+            if (this.trace !== null) this.traceValue(rule, target, key, raw, v, hit);
+            if (hit) {
               matched = true;
               this.onMatch(rule, target, key, v);
             }
           }
         } else {
           const value = this.transformCache.apply(rule.transforms, raw);
-          if (this.test(op, value, captures, negated)) {
+          const hit = this.test(op, value, captures, negated);
+          if (this.trace !== null) this.traceValue(rule, target, key, raw, value, hit);
+          if (hit) {
             matched = true;
             this.onMatch(rule, target, key, value);
           }
         }
+      }
+    }
+    return matched;
+  }
+
+  /**
+   * evaluateLink through the candidate index: the same values in the same order, but the
+   * operator only runs on values that meet the link's requirement (a value that does not
+   * cannot match: for a negated operator that is a match). Snapshot variables are listed
+   * once per transaction; the others are resolved per rule as in evaluateLink.
+   */
+  private evaluateLinkIndexed(rule: Rule, plan: LinkPlan, inspector: Inspector): boolean {
+    const op = rule.operator ?? this.waf.dynamicOperator(rule, rule.operatorParamMacro!.expand(this));
+    const negated = rule.operatorNegated;
+    const captures = rule.capture ? this.captures : null;
+    const starter = rule.chainStarter;
+    const checkRemovals = this.removedTargets !== null;
+    const req = plan.req;
+    const node = rule.transforms;
+    const multiMatch = rule.multiMatch;
+    let matched = false;
+    const targets = rule.targets;
+    for (let t = 0; t < targets.length; t++) {
+      const target = targets[t]!;
+      const source = plan.sources[t]!;
+      if (source === null) {
+        const sink = this.sink;
+        sink.reset();
+        if (target.count) sink.push(target.key, String(target.variable.count(this, target)));
+        else target.variable.collect(this, target, sink);
+        const n = sink.length;
+        const keys = sink.keys;
+        const values = sink.values;
+        for (let j = 0; j < n; j++) {
+          const key = keys[j]!;
+          if (checkRemovals && this.isTargetRemoved(starter, target, key)) continue;
+          const raw = values[j]!;
+          if (multiMatch) {
+            if (this.testMultiMatch(rule, plan, op, captures, target, key, inspector.record(this.waf.ruleSet.transforms.root, raw), null, j)) matched = true;
+            continue;
+          }
+          let hit: boolean;
+          let value: string;
+          if (req < 0) {
+            value = node.parent === null ? raw : inspector.record(node, raw).str;
+            hit = this.test(op, value, captures, negated);
+          } else {
+            const rec = inspector.record(node, raw);
+            value = rec.str;
+            hit = meets(rec, req) ? this.test(op, value, captures, negated) : negated;
+          }
+          if (hit) {
+            matched = true;
+            this.onMatch(rule, target, key, value);
+          }
+        }
+        continue;
+      }
+      const snap = inspector.snapshot(this, source);
+      const n = snap.length;
+      if (n === 0) continue;
+      const filter = source.kind !== SOURCE_SCALAR && (target.lowerKey !== null || target.keyRegex !== null || target.exclusions.length > 0);
+      const keys = snap.keys;
+      const lowerKeys = snap.lowerKeys;
+      if (multiMatch) {
+        const root = inspector.view(snap, this.waf.ruleSet.transforms.root).recs;
+        for (let i = 0; i < n; i++) {
+          const key = keys[i]!;
+          if (filter && !targetSelects(target, key!, lowerKeys[i]!)) continue;
+          if (checkRemovals && this.isTargetRemoved(starter, target, key)) continue;
+          if (this.testMultiMatch(rule, plan, op, captures, target, key, root[i]!, snap, i)) matched = true;
+        }
+        continue;
+      }
+      const view = inspector.view(snap, node);
+      const recs = view.recs;
+      if (req >= 0 && !negated) {
+        const list = view.candidates(req);
+        if (list === undefined) continue;
+        for (let k = 0; k < list.length; k++) {
+          const i = list[k]!;
+          const key = keys[i]!;
+          if (filter && !targetSelects(target, key!, lowerKeys[i]!)) continue;
+          if (checkRemovals && this.isTargetRemoved(starter, target, key)) continue;
+          const value = recs[i]!.str;
+          if (this.test(op, value, captures, false)) {
+            matched = true;
+            this.onMatch(rule, target, key, value);
+          }
+        }
+        continue;
+      }
+      for (let i = 0; i < n; i++) {
+        const key = keys[i]!;
+        if (filter && !targetSelects(target, key!, lowerKeys[i]!)) continue;
+        if (checkRemovals && this.isTargetRemoved(starter, target, key)) continue;
+        const rec = recs[i]!;
+        const hit = req < 0 || meets(rec, req) ? this.test(op, rec.str, captures, negated) : negated;
+        if (hit) {
+          matched = true;
+          this.onMatch(rule, target, key, rec.str);
+        }
+      }
+    }
+    return matched;
+  }
+
+  /**
+   * multiMatch through the index: the untransformed value, then the value after each
+   * transformation that changed it. `snap` null: `first` is the raw value's record and the
+   * later ones come from the per-rule record cache.
+   */
+  private testMultiMatch(rule: Rule, plan: LinkPlan, op: Operator, captures: Captures | null, target: Target, key: string | null, first: ValueRecord, snap: Snapshot | null, i: number): boolean {
+    const inspector = this.inspector!;
+    const req = plan.req;
+    const negated = rule.operatorNegated;
+    let matched = false;
+    let rec = first;
+    const raw = first.str;
+    let prev = raw;
+    if (req < 0 || meets(rec, req) ? this.test(op, raw, captures, negated) : negated) {
+      matched = true;
+      this.onMatch(rule, target, key, raw);
+    }
+    const path = plan.path;
+    for (let p = 0; p < path.length; p++) {
+      const node = path[p]!;
+      rec = snap === null ? inspector.record(node, raw) : inspector.view(snap, node).recs[i]!;
+      const v = rec.str;
+      if (v === prev) continue;
+      prev = v;
+      if (req < 0 || meets(rec, req) ? this.test(op, v, captures, negated) : negated) {
+        matched = true;
+        this.onMatch(rule, target, key, v);
       }
     }
     return matched;
@@ -641,11 +798,27 @@ export class Transaction {
       if (!negated) {
         const coll = this.txCollection;
         for (let i = 0; i < groups.length && i < 10; i++) coll.set(CAPTURE_KEYS[i]!, groups[i]!);
+        if (this.trace !== null) {
+          const { ruleId, link } = this.position(this.currentRule!);
+          for (let i = 0; i < groups.length && i < 10; i++) this.trace({ type: 'capture', ruleId, link, index: i, value: groups[i]! });
+        }
       }
       // Cleared after use, so the next match starts from an empty list.
       groups.length = 0;
     }
     return matched !== negated;
+  }
+
+  /** Chain starter id and link index of `rule`, for the trace. */
+  private position(rule: Rule): { ruleId: number; link: number } {
+    let link = 0;
+    for (let r: Rule | null = rule.chainStarter; r !== null && r !== rule; r = r.chainChild) link++;
+    return { ruleId: rule.chainStarter.id, link };
+  }
+
+  private traceValue(rule: Rule, target: Target, key: string | null, raw: string, value: string, matched: boolean): void {
+    const variable = target.count ? (key === null ? '&' + target.variable.name : `&${target.variable.name}:${key}`) : key === null ? target.variable.name : `${target.variable.name}:${key}`;
+    this.trace!({ type: 'value', ...this.position(rule), variable, raw, value, matched });
   }
 
   private onMatch(rule: Rule, target: Target, key: string | null, value: string): void {
