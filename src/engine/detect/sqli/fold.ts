@@ -30,6 +30,11 @@ function isPlainValue(t: number): boolean {
   return t === Tok.Number || t === Tok.Bareword || t === Tok.Variable || t === Tok.Backtick;
 }
 
+/** A function name without its `(`: an operand between two operators (`x' % var %`). */
+function isLooseName(t: number): boolean {
+  return t === Tok.FunctionLoose || t === Tok.GenericLoose;
+}
+
 function isComment(t: number): boolean {
   return t === Tok.Comment || t === Tok.CommentHash || t === Tok.CommentBlock || t === Tok.CommentText;
 }
@@ -93,6 +98,11 @@ export function fingerprintKey(input: string, quote: number): number {
       folded = true;
       continue; // unary operator
     }
+    if (t === Tok.Operator && n >= 3 && (isValue(last) || isLooseName(last)) && outType[n - 2] === Tok.Operator && isValue(outType[n - 3]!)) {
+      n--; // a op b op -> a op (a or b a string: `x' + a + '` reads `x' + '`)
+      folded = true;
+      continue;
+    }
     if (isValue(t) && n >= 2 && last === Tok.Operator && isValue(outType[n - 2]!)) {
       const lk = outOp[n - 1]!;
       if (isPlainValue(t) && isPlainValue(outType[n - 2]!)) {
@@ -143,7 +153,9 @@ export function fingerprintKey(input: string, quote: number): number {
   let key = 0;
   for (let i = 0; i < n; i++) key = key * 32 + outType[i]!;
   if (n <= 3) {
-    if (folded) key += FOLDED;
+    let strings = false;
+    for (let i = 0; i < n; i++) if (outType[i] === Tok.String) strings = true;
+    if (folded && !strings) key += FOLDED;
     if (quote !== 0) key += QUOTED;
     if (lastOpen) key += OPEN;
   }

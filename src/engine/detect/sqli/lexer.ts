@@ -149,7 +149,10 @@ export class SqlLexer {
           const close = input.indexOf('*/', i + 2);
           const end = close < 0 ? len : close + 2;
           // MySQL runs the body of /*! ... */ as code: only attackers write that in a value
-          return this.emit(end, input.charCodeAt(i + 2) === 0x21 ? Tok.Evil : Tok.CommentBlock);
+          // a `/*` inside the comment (nesting, which MySQL does not support) is evil too
+          let evil = input.charCodeAt(i + 2) === 0x21;
+          for (let k = i + 2; !evil && k + 1 < end; k++) evil = input.charCodeAt(k) === 0x2f && input.charCodeAt(k + 1) === 0x2a;
+          return this.emit(end, evil ? Tok.Evil : Tok.CommentBlock);
         }
         return this.op(i + 1, OpKind.Arith);
       case 0x2a: // *
