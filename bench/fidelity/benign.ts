@@ -201,7 +201,7 @@ const multipart: Gen = (rng) => {
   const file = (name: string, filename: string, type: string, data: Buffer): void => {
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`, 'latin1'), data, Buffer.from('\r\n', 'latin1'));
   };
-  const kind = rng.pick(['avatar', 'document', 'csv', 'gallery', 'text']);
+  const kind = rng.pick(['avatar', 'document', 'csv', 'gallery', 'text', 'logfile']);
   if (rng.chance(0.6)) field('_token', rng.alnum(40));
   switch (kind) {
     case 'avatar': {
@@ -227,6 +227,14 @@ const multipart: Gen = (rng) => {
       field('album', rng.pick(WORDS));
       for (let i = 0; i < rng.int(2, 4); i++) file('photos[]', `DSC_${rng.digits(4)}.jpg`, 'image/jpeg', Buffer.concat([Buffer.from('ffd8ffe000104a464946', 'hex'), rng.bytes(rng.int(300, 3000))]));
       field('caption', freeText(rng, 10, 100));
+      break;
+    }
+    case 'logfile': {
+      // A support upload of a web server log: request lines inside a file.
+      const lines: string[] = [];
+      for (let i = 0; i < rng.int(3, 30); i++) lines.push(`203.0.113.${rng.int(1, 254)} - - [${rng.int(10, 28)}/Oct/2024:13:${rng.int(10, 59)}:${rng.int(10, 59)} +0000] "${rng.pick(['GET', 'POST', 'HEAD'])} ${benignPath(rng)} HTTP/1.1" ${rng.pick([200, 200, 304, 404])} ${rng.int(100, 99999)} "-" "Mozilla/5.0"`);
+      field('ticket', String(rng.int(10000, 99999)));
+      file('log', rng.pick(['access.log', 'nginx-access.txt']), 'text/plain', Buffer.from(lines.join('\n') + '\n', 'latin1'));
       break;
     }
     default: {
@@ -259,7 +267,7 @@ const xml: Gen = (rng) => {
       break;
     case 'order':
       ct = 'application/xml';
-      text = `<?xml version="1.0" encoding="UTF-8"?>\n<order id="${rng.int(1000, 99999)}" xmlns="urn:example:orders"><customer email="${xmlAttr(email(rng))}">${xmlText(utf8(rng.pick(NAMES)))}</customer>${Array.from({ length: rng.int(1, 5) }, () => `<line sku="SKU-${rng.int(1000, 9999)}" qty="${rng.int(1, 9)}"/>`).join('')}<comment><![CDATA[${freeText(rng, 10, 150)}]]></comment></order>\n`;
+      text = `<?xml version="1.0" encoding="UTF-8"?>\n<!-- exported by ${rng.pick(['ShopSync', 'ERP bridge', 'order-tool'])} v${rng.int(1, 9)}.${rng.int(0, 9)} -->\n<order id="${rng.int(1000, 99999)}" xmlns="urn:example:orders"><customer email="${xmlAttr(email(rng))}">${xmlText(utf8(rng.pick(NAMES)))}</customer>${Array.from({ length: rng.int(1, 5) }, () => `<line sku="SKU-${rng.int(1000, 9999)}" qty="${rng.int(1, 9)}"/>`).join('')}<comment><![CDATA[${freeText(rng, 10, 150)}]]></comment></order>\n`;
       break;
     default:
       ct = 'application/xml; charset=utf-8';
