@@ -10,7 +10,9 @@
  */
 import { PUA_BASE } from './emit.js';
 
-const HIGH = /[\x80-\xff]/;
+/** Any code unit that is not ASCII. Code units above 0xFF are not bytes; like Buffer's latin1
+ * encoding (and ModSecurity's test runner) the layer keeps their low 8 bits. */
+const HIGH = /[^\x00-\x7f]/;
 const utf16 = new TextDecoder('utf-16le');
 
 let lastStringIn = '';

@@ -353,7 +353,25 @@ function compileError(pattern: string, reason: string): EngineError {
   return new EngineError('VPATCH_REGEX_COMPILE', `cannot compile regular expression "${shown}": ${reason}`);
 }
 
+/**
+ * Compiled patterns by pattern and options. A CompiledRegex keeps no per-call state, so one
+ * instance can serve every rule (CRS repeats patterns) and patterns built at run time.
+ */
+const compiledCache = new Map<string, CompiledRegex>();
+const COMPILED_CACHE_LIMIT = 2048;
+
 export function compileRegex(pattern: string, options: CompileOptions = {}): CompiledRegex {
+  const key = `${options.caseInsensitive === true ? 'i' : '-'}${options.engine ?? 'auto'}${options.prefilter === false ? '-' : 'p'}\0${pattern}`;
+  let compiled = compiledCache.get(key);
+  if (compiled === undefined) {
+    compiled = compileUncached(pattern, options);
+    if (compiledCache.size >= COMPILED_CACHE_LIMIT) compiledCache.delete(compiledCache.keys().next().value as string);
+    compiledCache.set(key, compiled);
+  }
+  return compiled;
+}
+
+function compileUncached(pattern: string, options: CompileOptions): CompiledRegex {
   let parsed;
   try {
     parsed = parseRegex(pattern, { caseInsensitive: options.caseInsensitive ?? false });

@@ -15,6 +15,8 @@
  */
 
 const MAX_ENTRIES = 512;
+/** New groups accepted after the automaton was first built (see register). */
+const LATE_GROUP_LIMIT = 256;
 /** Values above this size are not kept in the map (only as the last big value). */
 const MAX_CACHED_LENGTH = 16 * 1024;
 
@@ -44,9 +46,27 @@ class LiteralIndex {
   private bigKey = '';
   private bigEntry: Entry | null = null;
 
-  /** Registers one pattern's literals (already ASCII-lowercased); returns its group id. */
+  /** Groups by their literal list, so that a pattern compiled again reuses its group. */
+  private readonly groupsByLiterals = new Map<string, number>();
+  /** Groups added after the first scan (patterns compiled at run time, e.g. from macros). */
+  private lateGroups = 0;
+
+  /**
+   * Registers one pattern's literals (already ASCII-lowercased); returns its group id, or -1
+   * when the index takes no more groups: once values have been scanned, every new group means
+   * a rebuild, so after LATE_GROUP_LIMIT of them (patterns built at run time) callers check
+   * their literals themselves.
+   */
   register(literals: string[]): number {
+    const key = [...new Set(literals)].sort().join('\0');
+    const known = this.groupsByLiterals.get(key);
+    if (known !== undefined) return known;
+    if (this.builtVersion >= 0) {
+      if (this.lateGroups >= LATE_GROUP_LIMIT) return -1;
+      this.lateGroups++;
+    }
     const group = this.groupCount++;
+    this.groupsByLiterals.set(key, group);
     for (const lit of new Set(literals)) {
       let id = this.literalIds.get(lit);
       if (id === undefined) {
@@ -142,7 +162,7 @@ class LiteralIndex {
     let s = 0;
     for (let i = 0; i < input.length; i++) {
       const ch = input.charCodeAt(i);
-      s = delta[s * classCount + (ch < 256 ? classOf[ch]! : 0)]!;
+      s = delta[s * classCount + classOf[ch & 0xff]!]!;
       const end = outStart[s + 1]!;
       for (let k = outStart[s]!; k < end; k++) hits[outList[k]!] = 1;
     }

@@ -335,6 +335,24 @@ function minimalLiterals(literals: string[]): string[] {
   return kept;
 }
 
+/** ASCII-only lowercasing (JS toLowerCase would also fold Latin-1 bytes, PCRE2 does not). */
+function asciiLower(s: string): string {
+  return /[A-Z]/.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s;
+}
+
+/** For patterns the shared index does not take: a few literals checked with includes(). */
+function localPrefilter(literals: string[]): Prefilter | null {
+  if (literals.length > 8) return null;
+  return {
+    factors: literals.length,
+    describe: () => `local [${literals.map((l) => JSON.stringify(l)).join(', ')}]`,
+    mayMatch: (input) => {
+      const lower = asciiLower(input);
+      return literals.some((l) => lower.includes(l));
+    },
+  };
+}
+
 /**
  * The prefilter for a pattern's tree, or null when none would pay off. Its literals go into
  * the shared index (literal-index.ts); the check is then one lookup per call.
@@ -353,6 +371,7 @@ export function buildPrefilter(root: Node): Prefilter | null {
   const minimal = minimalLiterals(literals);
   if (minimal.length === 0 || minimal.includes('') || literalRate(minimal) > MAX_PER_BYTE_RATE) return null;
   const group = literalIndex.register(minimal);
+  if (group < 0) return localPrefilter(minimal);
   const describe = (): string =>
     minimal.length <= 8
       ? `[${minimal.map((l) => JSON.stringify(l)).join(', ')}]`

@@ -2,8 +2,11 @@
 // libmodsecurity-dev) and prints what the rule saw. Used by test/engine/regex/oracle.test.ts
 // when g++ and the headers are present; nothing in vpatch depends on it.
 //
-// stdin, one case per line:  <rx|rxGlobal> TAB <pattern hex> TAB <input hex>
-// stdout, one line per case: <0|1|E> TAB <tx0 hex or -> TAB <tx1 hex or -> ... (TX.0-TX.15)
+// stdin, one command per line:
+//   P TAB <rx|rxGlobal> TAB <pattern hex>   load a rule set with that operator
+//   I TAB <input hex>                       run the current rule set on an input
+// stdout, one line per I: <0|1|E> TAB <tx0 hex or -> TAB <tx1 hex or -> ... (TX.0-TX.15)
+// (E: the rules did not load; a pattern PCRE2 rejects loads, and never matches.)
 #include <modsecurity/modsecurity.h>
 #include <modsecurity/rules_set.h>
 #include <modsecurity/transaction.h>
@@ -42,34 +45,45 @@ int main() {
   ms.setServerLogCb(log_cb, modsecurity::RuleMessageLogProperty);
   const int kGroups = 16;
   std::string line;
+  modsecurity::RulesSet *rs = nullptr;
+  bool loaded = false;
   while (std::getline(std::cin, line)) {
     std::istringstream fields(line);
-    std::string op, phex, ihex;
-    std::getline(fields, op, '\t');
-    std::getline(fields, phex, '\t');
+    std::string cmd;
+    std::getline(fields, cmd, '\t');
+    if (cmd == "P") {
+      std::string op, phex;
+      std::getline(fields, op, '\t');
+      std::getline(fields, phex, '\t');
+      std::string pattern = unhex(phex);
+      std::string quoted;
+      for (char c : pattern) {
+        if (c == '"') quoted += "\\\"";
+        else quoted.push_back(c);
+      }
+      std::ostringstream rules;
+      rules << "SecRuleEngine On\n";
+      rules << "SecAction \"id:1,phase:1,pass,nolog";
+      for (int i = 0; i < kGroups; i++) rules << ",setvar:tx." << i << "=UNSET-" << i;
+      rules << "\"\n";
+      rules << "SecRule REQUEST_HEADERS:X-T \"@" << op << " " << quoted << "\" \"id:2,phase:1,pass,capture,log,msg:'M'\"\n";
+      for (int i = 0; i < kGroups; i++) {
+        rules << "SecAction \"id:" << (100 + i) << ",phase:1,pass,log,msg:'%{TX." << i << "}'\"\n";
+      }
+      delete rs;
+      rs = new modsecurity::RulesSet();
+      loaded = rs->load(rules.str().c_str()) >= 0;
+      continue;
+    }
+    std::string ihex;
     std::getline(fields, ihex, '\t');
-    std::string pattern = unhex(phex), input = unhex(ihex);
-    std::string quoted;
-    for (char c : pattern) {
-      if (c == '"') quoted += "\\\"";
-      else quoted.push_back(c);
-    }
-    std::ostringstream rules;
-    rules << "SecRuleEngine On\n";
-    rules << "SecAction \"id:1,phase:1,pass,nolog";
-    for (int i = 0; i < kGroups; i++) rules << ",setvar:tx." << i << "=UNSET-" << i;
-    rules << "\"\n";
-    rules << "SecRule REQUEST_HEADERS:X-T \"@" << op << " " << quoted << "\" \"id:2,phase:1,pass,capture,log,msg:'M'\"\n";
-    for (int i = 0; i < kGroups; i++) {
-      rules << "SecAction \"id:" << (100 + i) << ",phase:1,pass,log,msg:'%{TX." << i << "}'\"\n";
-    }
-    modsecurity::RulesSet rs;
-    if (rs.load(rules.str().c_str()) < 0) {
-      std::cout << "E\t" << hex(rs.getParserError()) << std::endl;
+    std::string input = unhex(ihex);
+    if (!loaded) {
+      std::cout << "E" << std::endl;
       continue;
     }
     g_messages.clear();
-    modsecurity::Transaction t(&ms, &rs, nullptr);
+    modsecurity::Transaction t(&ms, rs, nullptr);
     t.processConnection("127.0.0.1", 1234, "127.0.0.1", 80);
     t.processURI("/", "GET", "1.1");
     const std::string key = "X-T";
@@ -84,5 +98,6 @@ int main() {
     }
     std::cout << std::endl;
   }
+  delete rs;
   return 0;
 }
