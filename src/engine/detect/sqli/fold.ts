@@ -78,6 +78,7 @@ export function fingerprintKey(input: string, quote: number): number {
   let pendingComment: Tok = Tok.None;
   let folded = false;
   let lastOpen = false;
+  let braceWord = false;
   while (n <= MAX_TOKENS && lexer.next()) {
     const t = lexer.type;
     const k = lexer.opKind;
@@ -88,6 +89,19 @@ export function fingerprintKey(input: string, quote: number): number {
     if (isComment(t)) {
       pendingComment = t;
       continue;
+    }
+    if (t === Tok.RBrace) {
+      folded = true; // ODBC escapes: `{fn x}`, `{d '2020-01-01'}` read without their braces and keyword
+      continue;
+    }
+    if (t === Tok.LBrace) {
+      braceWord = true;
+      folded = true;
+      continue;
+    }
+    if (braceWord) {
+      braceWord = false;
+      if (t === Tok.Bareword) continue;
     }
     if (pendingComment !== Tok.None) {
       folded = true; // a comment between two tokens is whitespace
@@ -127,7 +141,7 @@ export function fingerprintKey(input: string, quote: number): number {
     }
     if (t === Tok.String && last === Tok.String) {
       folded = true;
-      lastOpen = lexer.open;
+      lastOpen = lexer.open && (quote === 0 || lexer.quoteChar === quote);
       continue;
     }
     if (last === Tok.Dot && n >= 2 && isNameLike(outType[n - 2]!) && (t === Tok.Bareword || t === Tok.Function || t === Tok.Keyword || t === Tok.Backtick)) {
@@ -139,7 +153,7 @@ export function fingerprintKey(input: string, quote: number): number {
     outType[n] = t;
     outOp[n] = k;
     n++;
-    lastOpen = t === Tok.String && lexer.open;
+    lastOpen = t === Tok.String && lexer.open && (quote === 0 || lexer.quoteChar === quote);
   }
   if (pendingComment !== Tok.None && n < MAX_TOKENS) {
     // the kind of a final comment matters only in short fingerprints (`x'--` is an attack,

@@ -71,6 +71,8 @@ export class SqlLexer {
   end = 0;
   /** For a string token: it runs to the end of the input without a closing quote. */
   open = false;
+  /** For a string token: its quote character. */
+  quoteChar = 0;
 
   /**
    * Start a scan. `quote` is 0 for the input as is, or the quote character (0x27, 0x22) the
@@ -97,6 +99,7 @@ export class SqlLexer {
       this.pos = this.end = scanStringBody(input, 0, q);
       this.type = Tok.String;
       this.open = stringOpen;
+      this.quoteChar = q;
       return true;
     }
     while (i < len && CLASS[input.charCodeAt(i) & 0xff] === C_WS) i++;
@@ -122,6 +125,7 @@ export class SqlLexer {
     switch (ch) {
       case 0x27: // '
       case 0x22: // "
+        this.quoteChar = ch;
         return this.emitString(scanStringBody(input, i + 1, ch));
       case 0x60: // ` quoted identifier
         return this.emit(scanStringBody(input, i + 1, ch), Tok.Backtick);
@@ -202,6 +206,12 @@ export class SqlLexer {
         return this.emit(i + 1, Tok.RBrace);
       case 0x5c: // \N is MySQL's NULL
         if (n1 === 0x4e) return this.emit(i + 2, Tok.Number);
+        if (i + 1 < len) {
+          // `\a`, `\x` read as a word (Windows paths, escapes)
+          let j = i + 1;
+          while (j < len && (input.charCodeAt(j) === 0x5c || isWordChar(input, j))) j++;
+          if (j > i + 1) return this.emit(j, Tok.Bareword);
+        }
         return this.emit(i + 1, Tok.Backslash);
       default:
         return this.op(i + 1, OpKind.Other);
@@ -290,6 +300,7 @@ export class SqlLexer {
       const c0 = input.charCodeAt(i);
       const f = c0 | 0x20;
       if ((wlen === 1 && (f === 0x6e || f === 0x78 || f === 0x62 || f === 0x65 || f === 0x71)) || (c0 === 0x5f && wlen > 1 && wlen <= 10)) {
+        this.quoteChar = 0x27;
         return this.emitString(scanStringBody(input, j + 1, 0x27));
       }
     }
@@ -325,6 +336,12 @@ export class SqlLexer {
           return true;
         }
       }
+    }
+    // IN before a list is an operator (`a IN (1, 2)`), a keyword elsewhere
+    if (upper === 'IN' && k < len && input.charCodeAt(k) === 0x28) {
+      this.emit(j, Tok.Operator);
+      this.opKind = OpKind.Compare;
+      return true;
     }
     // A function name right before `(` is a call (`f`, or `g` for the generic names); with
     // whitespace before the `(` it is the looser `F`/`G` (`sleep (5)`, and prose: `version (2)`).

@@ -85,7 +85,8 @@ export const OUT_CHAR = ' 1snvkUETBfo&c(),;.:{}\\Xcccfffnt';
  *  - FOLDED (`~`): something was folded away to get the fingerprint (a comment between two
  *    tokens, a unary operator, `1=1` into `1`): `1 or 1=1` and `1 or/**\/1` are not `1 or 1`
  *  - QUOTED (`^`): read in a quote context (the input starts inside a string)
- *  - OPEN (`$`): the last token is a string without its closing quote
+ *  - OPEN (`$`): the last token is a string without its closing quote (in a quote context,
+ *    one opened by that same quote: `x' or '1`)
  */
 export const FOLDED = 2 ** 25;
 export const QUOTED = 2 ** 26;

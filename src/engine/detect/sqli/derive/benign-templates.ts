@@ -38,6 +38,11 @@ export function generateBenign(): string[] {
   for (const [adj, n] of pairs(ADJS, NOUNS)) {
     out.add(`${adj} ${n}`);
     out.add(`${adj} ${n}s`);
+    // adjective, noun, connective, noun: "best select in password", "full case when shoes"
+    const c = CONNECT[(adj.length * 7 + n.length) % CONNECT.length]!;
+    const m = NOUNS[(adj.length * 13 + n.length * 3) % NOUNS.length]!;
+    out.add(`${adj} ${n} ${c} ${m}`);
+    out.add(`${adj} ${n} ${CONNECT[(n.length * 5) % CONNECT.length]!} the ${m}`);
   }
   for (const [num, n] of pairs(NUMS, NOUNS)) {
     out.add(`${num} ${n}`);

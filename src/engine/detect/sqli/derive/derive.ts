@@ -20,7 +20,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fingerprint, fingerprintKey } from '../fold.js';
-import { packFingerprint, unpackFingerprint } from '../tokens.js';
+import { FOLDED, Tok, packFingerprint, unpackFingerprint } from '../tokens.js';
 import { generateTemplateAttacks, type GeneratedAttack } from './templates.js';
 import { generateBenign } from './benign-templates.js';
 import { corpusDigest, labelledCorpus, readLabels } from './v3-labels.js';
@@ -136,6 +136,28 @@ export function loadLabelled(): { values: string[]; sqli: Uint8Array } {
   return { values, sqli: labels.sqli };
 }
 
+/** Keys that differ from `key` only in generic versus SQL-only function tokens. */
+export function functionSiblings(key: number): number[] {
+  const flags = key - (key % FOLDED);
+  let rest = key % FOLDED;
+  const toks: number[] = [];
+  while (rest > 0) {
+    toks.unshift(rest % 32);
+    rest = Math.floor(rest / 32);
+  }
+  const swap: Record<number, number> = { [Tok.Function]: Tok.Generic, [Tok.Generic]: Tok.Function, [Tok.FunctionLoose]: Tok.GenericLoose, [Tok.GenericLoose]: Tok.FunctionLoose };
+  let out = [0];
+  for (const t of toks) {
+    const next: number[] = [];
+    for (const p of out) {
+      next.push(p * 32 + t);
+      if (swap[t] !== undefined) next.push(p * 32 + swap[t]!);
+    }
+    out = next;
+  }
+  return out.map((k) => k + flags).filter((k) => k !== key);
+}
+
 /** Weight of a passed labelled value against a flagged one in the greedy choice. */
 export const PASS_WEIGHT = 2;
 
@@ -247,6 +269,13 @@ export function derive(): Derivation {
     }
   });
   const table = greedyCover(flaggedBy, (k) => (learnable(k) && !benignKeys.has(k) ? (passedBy.get(k)?.n ?? 0) : -1), values.length);
+  // SQL-only and generic function names (`f`/`g`, `F`/`G`) are one class to v3: a fingerprint
+  // learned with one also stands for the other, unless benign text or a passed value has it.
+  for (const k of [...table]) {
+    for (const v of functionSiblings(k)) {
+      if (!table.has(v) && learnable(v) && !benignKeys.has(v) && !passedBy.has(v)) table.add(v);
+    }
+  }
   const conflicts: Derivation['conflicts'] = [];
   let flagged = 0;
   values.forEach((v, i) => {
