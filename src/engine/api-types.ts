@@ -41,9 +41,28 @@ export interface MatchedRule {
   errorLogLine: string;
 }
 
+/**
+ * One step of rule evaluation, reported to `TransactionOptions.trace`: what ModSecurity
+ * writes to its debug log at level 9, as data. `ruleId` is the chain starter's id and
+ * `link` the position in the chain (0 for the starter).
+ */
+export type TraceEvent =
+  /** A value was tested: the variable (as MATCHED_VAR_NAME names it), its value before and after the transformations, and the operator's answer. */
+  | { type: 'value'; ruleId: number; link: number; variable: string; raw: string; value: string; matched: boolean }
+  /** The operator captured `value` into TX.`index`. */
+  | { type: 'capture'; ruleId: number; link: number; index: number; value: string }
+  /** A rule or chain link finished: whether it matched (before the next link runs). */
+  | { type: 'link'; ruleId: number; link: number; matched: boolean }
+  /** setvar wrote `COLLECTION:key` (`value` null when it deleted it). */
+  | { type: 'setvar'; ruleId: number; collection: string; key: string; value: string | null }
+  /** The whole chain matched; msg and logdata expanded now, as for the log. */
+  | { type: 'match'; ruleId: number; msg: string; logdata: string };
+
 export interface TransactionOptions {
   /** Transaction id (UNIQUE_ID); generated when absent. */
   id?: string;
   /** Overrides SecRuleEngine for this transaction (per-route mode). */
   ruleEngine?: RuleEngineMode;
+  /** Receives every evaluation step (tests and debugging; costs nothing when absent). */
+  trace?: (event: TraceEvent) => void;
 }

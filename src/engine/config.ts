@@ -6,7 +6,9 @@ export type AuditEngineMode = 'On' | 'Off' | 'RelevantOnly';
 /**
  * Engine-wide settings from the configuration directives. Defaults follow ModSecurity v3
  * where it documents one; `ruleEngine` defaults to On (as Coraza does), so a WAF built from
- * rules alone enforces them.
+ * rules alone enforces them. `requestBodyAccess` defaults to true: libmodsecurity v3 skips
+ * the request body only when `SecRequestBodyAccess Off` is set, and processes it when the
+ * directive is absent.
  */
 export interface EngineConfig {
   ruleEngine: RuleEngineMode;
@@ -39,7 +41,7 @@ export interface EngineConfig {
 export function defaultEngineConfig(): EngineConfig {
   return {
     ruleEngine: 'On',
-    requestBodyAccess: false,
+    requestBodyAccess: true,
     requestBodyLimit: 13107200,
     requestBodyNoFilesLimit: 1048576,
     requestBodyLimitAction: 'Reject',

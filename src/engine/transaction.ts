@@ -168,6 +168,7 @@ export class Transaction {
   readonly matchedRules: MatchedRule[] = [];
   /** TransactionOptions.trace, or null. */
   readonly trace: ((event: TraceEvent) => void) | null;
+  private readonly pendingCaptures: TraceEvent[] = [];
   // Internals
   private readonly transformCache: TransformCache;
   /** Per-transaction side of the candidate index; null without the index (or with a trace, which reports every value). */
@@ -799,8 +800,9 @@ export class Transaction {
         const coll = this.txCollection;
         for (let i = 0; i < groups.length && i < 10; i++) coll.set(CAPTURE_KEYS[i]!, groups[i]!);
         if (this.trace !== null) {
+          // Reported after the value they were captured from (traceValue).
           const { ruleId, link } = this.position(this.currentRule!);
-          for (let i = 0; i < groups.length && i < 10; i++) this.trace({ type: 'capture', ruleId, link, index: i, value: groups[i]! });
+          for (let i = 0; i < groups.length && i < 10; i++) this.pendingCaptures.push({ type: 'capture', ruleId, link, index: i, value: groups[i]! });
         }
       }
       // Cleared after use, so the next match starts from an empty list.
@@ -819,6 +821,10 @@ export class Transaction {
   private traceValue(rule: Rule, target: Target, key: string | null, raw: string, value: string, matched: boolean): void {
     const variable = target.count ? (key === null ? '&' + target.variable.name : `&${target.variable.name}:${key}`) : key === null ? target.variable.name : `${target.variable.name}:${key}`;
     this.trace!({ type: 'value', ...this.position(rule), variable, raw, value, matched });
+    if (this.pendingCaptures.length > 0) {
+      for (const e of this.pendingCaptures) this.trace!(e);
+      this.pendingCaptures.length = 0;
+    }
   }
 
   private onMatch(rule: Rule, target: Target, key: string | null, value: string): void {

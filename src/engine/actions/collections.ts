@@ -55,7 +55,15 @@ export function compileCollectionAction(name: string, spec: string): CompiledAct
       const eq = spec.indexOf('=');
       const key = Macro.compile((eq < 0 ? spec : spec.slice(0, eq)).trim());
       const value = Macro.compile(eq < 0 ? '1' : spec.slice(eq + 1));
-      return { name, execute: (tx) => tx.env.set(key.expand(tx), value.expand(tx)) };
+      return {
+        name,
+        execute: (tx, rule) => {
+          const k = key.expand(tx);
+          const v = value.expand(tx);
+          tx.env.set(k, v);
+          if (tx.trace !== null) tx.trace({ type: 'setvar', ruleId: rule.chainStarter.id, collection: 'ENV', key: k, value: v });
+        },
+      };
     }
     default:
       throw new EngineError('VPATCH_SECLANG_UNKNOWN_ACTION', `unknown collection action "${name}"`);

@@ -44,22 +44,24 @@ export function compileSetVar(spec: string): CompiledAction {
   const value = Macro.compile(rhs);
   return {
     name: 'setvar',
-    execute(tx) {
+    execute(tx, rule) {
       const coll = collection === 'TX' ? tx.txCollection : collection === 'ENV' ? tx.env : tx.persistent.get(collection);
       if (coll === undefined) return;
       const key = name.expand(tx);
       if (op === 'delete') {
         coll.delete(key);
+        if (tx.trace !== null) tx.trace({ type: 'setvar', ruleId: rule.chainStarter.id, collection, key, value: null });
         return;
       }
       const v = value.expand(tx);
-      if (op === 'set') {
-        coll.set(key, v);
-        return;
+      let result = v;
+      if (op !== 'set') {
+        const current = toInteger(coll.get(key.toLowerCase(), tx.nowMs));
+        const delta = toInteger(v);
+        result = String(op === 'add' ? current + delta : current - delta);
       }
-      const current = toInteger(coll.get(key.toLowerCase(), tx.nowMs));
-      const delta = toInteger(v);
-      coll.set(key, String(op === 'add' ? current + delta : current - delta));
+      coll.set(key, result);
+      if (tx.trace !== null) tx.trace({ type: 'setvar', ruleId: rule.chainStarter.id, collection, key, value: result });
     },
   };
 }
