@@ -32,6 +32,8 @@ export interface CompileOptions {
   engine?: 'auto' | 're2' | 'v8-unsafe';
   /** Use the literal/length prefilter (default true). */
   prefilter?: boolean;
+  /** Reuse an earlier compilation of the same pattern and options (default true). */
+  cache?: boolean;
 }
 
 /** One match. `groups[0]` is the whole match; unset groups are `undefined`. */
@@ -361,6 +363,7 @@ const compiledCache = new Map<string, CompiledRegex>();
 const COMPILED_CACHE_LIMIT = 2048;
 
 export function compileRegex(pattern: string, options: CompileOptions = {}): CompiledRegex {
+  if (options.cache === false) return compileUncached(pattern, options);
   const key = `${options.caseInsensitive === true ? 'i' : '-'}${options.engine ?? 'auto'}${options.prefilter === false ? '-' : 'p'}\0${pattern}`;
   let compiled = compiledCache.get(key);
   if (compiled === undefined) {

@@ -342,9 +342,95 @@ export function requiredLiterals(root: Node): string[] | null {
 }
 
 /**
- * The required literals of a pattern as `compileRegex(pattern)` compiles it (ModSecurity
- * flags), or null when none are known or the pattern does not parse.
+ * Whether some string that contains no byte of `banned` may match `node` (true when
+ * unsure: assertions, lookarounds and backreferences are assumed satisfiable).
  */
+function canMatchAvoiding(node: Node, banned: ByteSet): boolean {
+  switch (node.type) {
+    case 'empty':
+    case 'assert':
+    case 'look':
+    case 'backref':
+      return true;
+    case 'set':
+      for (let w = 0; w < 8; w++) if ((node.set[w]! & ~banned[w]!) !== 0) return true;
+      return false;
+    case 'concat':
+      for (const item of node.items) if (!canMatchAvoiding(item, banned)) return false;
+      return true;
+    case 'alt':
+      for (const item of node.items) if (canMatchAvoiding(item, banned)) return true;
+      return false;
+    case 'repeat':
+      return node.min === 0 || canMatchAvoiding(node.item, banned);
+    case 'group':
+    case 'atomic':
+      return canMatchAvoiding(node.item, banned);
+  }
+}
+
+/**
+ * A set of bytes every match of the tree contains at least one of, as folded one-byte
+ * literals, or null when there is none (the pattern can match without any particular
+ * byte, e.g. the empty string). Found greedily: starting from every byte the pattern
+ * mentions, the most common bytes are dropped first as long as the pattern still cannot
+ * match without the rest. `[\s&|;]` required after a command name gives `["\t", ..., "|"]`.
+ */
+export function requiredBytes(root: Node): string[] | null {
+  const mentioned = new Uint32Array(8);
+  const collect = (node: Node): void => {
+    switch (node.type) {
+      case 'set':
+        for (let w = 0; w < 8; w++) mentioned[w]! |= node.set[w]!;
+        return;
+      case 'concat':
+      case 'alt':
+        for (const item of node.items) collect(item);
+        return;
+      case 'repeat':
+      case 'group':
+      case 'atomic':
+        collect(node.item);
+        return;
+      default:
+        return;
+    }
+  };
+  collect(root);
+  const banned = Uint32Array.from(mentioned);
+  if (canMatchAvoiding(root, banned)) return null;
+  const bytes: number[] = [];
+  for (let b = 0; b < 256; b++) if (setHas(mentioned, b)) bytes.push(b);
+  bytes.sort((a, b) => BYTE_FREQ[b]! - BYTE_FREQ[a]! || a - b);
+  for (const b of bytes) {
+    banned[b >>> 5]! &= ~(1 << (b & 31));
+    if (canMatchAvoiding(root, banned)) banned[b >>> 5]! |= 1 << (b & 31);
+  }
+  const out = new Set<string>();
+  for (let b = 0; b < 256; b++) if (setHas(banned, b)) out.add(String.fromCharCode(b >= 0x41 && b <= 0x5a ? b + 32 : b));
+  return [...out];
+}
+
+/**
+ * Requirements of a pattern as `compileRegex(pattern)` compiles it (ModSecurity flags):
+ * `literals` (requiredLiterals) and `bytes` (requiredBytes), each null when unknown; both
+ * null when the pattern does not parse. Each is a necessary condition on its own.
+ */
+export function patternRequirements(
+  pattern: string,
+  options: { caseInsensitive?: boolean } = {},
+): { literals: string[] | null; bytes: string[] | null } {
+  let root: Node;
+  try {
+    root = parseRegex(pattern, { caseInsensitive: options.caseInsensitive ?? false }).root;
+  } catch (err) {
+    if (err instanceof RegexSyntaxError) return { literals: null, bytes: null };
+    throw err;
+  }
+  return { literals: requiredLiterals(root), bytes: requiredBytes(root) };
+}
+
+/** The required literals of a pattern (patternRequirements), or null. */
 export function patternLiterals(pattern: string, options: { caseInsensitive?: boolean } = {}): string[] | null {
   let root: Node;
   try {
