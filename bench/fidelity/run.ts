@@ -13,6 +13,9 @@
  * --front-end serve puts `vpatch serve`'s request checks and limits before the engine
  * (default: the plain node:http adapter). The full
  * per-request results go to --out (default: $TMPDIR/vpatch-fidelity-plN.json).
+ *
+ * For diagnosis: --dump ID writes one generated request's bytes to stdout, --print-conf the
+ * ModSecurity configuration both sides run (for bench/fidelity/v3-run.cc); neither starts a server.
  */
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +24,8 @@ import { DEFAULT_COUNT, DEFAULT_SEED, generateTraffic } from './generator.js';
 import { ensureOracleInstalled } from './oracle.js';
 import { runRequests, startSides } from './harness.js';
 import { formatSummary, summarize } from './report.js';
-import { defaultCrsDir } from './settings.js';
+import { baseConf, crsSetupFile, defaultCrsDir, paranoiaConf } from './settings.js';
+import { serialize } from './types.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -45,6 +49,17 @@ async function main(): Promise<void> {
   const log = (s: string): void => void process.stderr.write(s + '\n');
 
   if (!(paranoia >= 1 && paranoia <= 4)) throw new Error('--paranoia must be 1-4');
+  const dump = flag('--dump');
+  if (dump !== undefined) {
+    const r = generateTraffic({ seed, count }).find((x) => x.id === dump);
+    if (!r) throw new Error(`no request ${dump} among ${count} (seed ${seed})`);
+    process.stdout.write(serialize(r));
+    return;
+  }
+  if (has('--print-conf')) {
+    process.stdout.write(`${baseConf()}\nInclude ${crsSetupFile(crsDir)}\n${paranoiaConf(paranoia)}Include ${crsDir}/rules/*.conf\n`);
+    return;
+  }
   const avail = ensureOracleInstalled(log);
   if (!avail.ok) throw new Error(`cannot run the oracle: ${avail.reason}`);
 
