@@ -307,7 +307,8 @@ class Compiled implements CompiledRegex {
   }
 
   match(input: string): RegexMatch | null {
-    if (!this.mayMatch(input)) return null;
+    // Matches are rare: the cheap yes/no (shared Buffer subject, no captures) goes first.
+    if (!this.test(input)) return null;
     return this.backend.search(input, 0);
   }
 
@@ -322,7 +323,7 @@ class Compiled implements CompiledRegex {
 
   matchAll(input: string): RegexMatch[] {
     const out: RegexMatch[] = [];
-    if (!this.mayMatch(input)) return out;
+    if (!this.test(input)) return out;
     const len = input.length;
     let offset = 0;
     let afterEmpty = false;
