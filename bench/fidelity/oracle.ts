@@ -205,6 +205,12 @@ http {
     child.stderr!.on('data', (c: Buffer) => {
       err += c.toString();
     });
+    // If this process dies without stop(), do not leave nginx running.
+    const reap = (): void => {
+      if (child.exitCode === null) child.kill('SIGTERM'); // fast shutdown: the master stops its workers
+    };
+    process.once('exit', reap);
+    child.once('exit', () => process.removeListener('exit', reap));
     const oracle = new NginxOracle(prefix, port, upstreamPort, child, options.keep ?? false, () => err);
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
