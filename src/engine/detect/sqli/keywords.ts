@@ -130,7 +130,8 @@ function phrase(type: Tok, list: string[], extra = 0): void {
 }
 phrase(Tok.Union, ['UNION ALL', 'UNION DISTINCT', 'EXCEPT ALL', 'INTERSECT ALL']);
 phrase(Tok.Clause, ['GROUP BY', 'ORDER BY', 'PARTITION BY', 'FOR UPDATE', 'LOCK IN', 'PROCEDURE ANALYSE']);
-phrase(Tok.Command, ['WAITFOR DELAY', 'WAITFOR TIME', 'WAITFOR RECEIVE', 'LOAD DATA']);
+phrase(Tok.Command, ['LOAD DATA']);
+phrase(Tok.Statement, ['WAITFOR DELAY', 'WAITFOR TIME', 'WAITFOR RECEIVE']);
 phrase(Tok.Statement, ['SELECT ALL', 'SELECT DISTINCT']);
 phrase(
   Tok.Operator,

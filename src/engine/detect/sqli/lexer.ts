@@ -128,7 +128,7 @@ export class SqlLexer {
         this.quoteChar = ch;
         return this.emitString(scanStringBody(input, i + 1, ch));
       case 0x60: // ` quoted identifier
-        return this.emit(scanStringBody(input, i + 1, ch), Tok.Backtick);
+        return this.emit(scanStringBody(input, i + 1, ch), Tok.Bareword); // v3 reads `x` as x
       case 0x5b: {
         // [bracketed identifier]
         const close = input.indexOf(']', i + 1);
@@ -292,8 +292,12 @@ export class SqlLexer {
     const input = this.input;
     const len = input.length;
     let j = i;
-    // a word runs over dots: `schema.table`, `dbms_pipe.receive_message` are one word
-    while (j < len && (isWordChar(input, j) || input.charCodeAt(j) === 0x2e)) j++;
+    // a word runs over dots (`schema.table`, `dbms_pipe.receive_message` are one word), unless
+    // what comes before the dot is an SQL word itself: `select.1` is SELECT .1
+    while (j < len && isWordChar(input, j)) j++;
+    if (j < len && input.charCodeAt(j) === 0x2e && (j - i > MAX_WORD || lookupWord(input.slice(i, j).toUpperCase()) === 0)) {
+      while (j < len && (isWordChar(input, j) || input.charCodeAt(j) === 0x2e)) j++;
+    }
     const wlen = j - i;
     // string with a prefix: N'..', X'..', B'..', E'..', _utf8'..'
     if (j < len && input.charCodeAt(j) === 0x27) {

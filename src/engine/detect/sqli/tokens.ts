@@ -67,7 +67,7 @@ export const enum Tok {
   Generic = 28,
   /** `G` such a name without `(` right after: `count`, `sqrt (2)` (reports as `f`) */
   GenericLoose = 29,
-  /** `` ` `` backtick-quoted identifier (reports as `n`) */
+  /** `` ` `` reserved (backtick-quoted identifiers read as `n`, as in v3) */
   Backtick = 30,
   /** `t` SQL type name: INT, VARCHAR, BINARY, ... */
   SqlType = 31,
@@ -82,8 +82,9 @@ export const OUT_CHAR = ' 1snvkUETBfo&c(),;.:{}\\Xcccfffnt';
 /**
  * Key bits above the five tokens, for fingerprints of at most three tokens, where v3 looks
  * closer before it calls a short fingerprint an attack. Table strings print them as prefixes.
- *  - FOLDED (`~`): something was folded away to get the fingerprint (a comment between two
- *    tokens, a unary operator, `1=1` into `1`): `1 or 1=1` and `1 or/**\/1` are not `1 or 1`
+ *  - FOLDED (`~`): something was folded away to get a fingerprint with AND/OR and no string
+ *    (a comment between two tokens, a unary operator, `1=1` into `1`): `1 or 1=1` and
+ *    `1 or/**\/1` are attacks, `1 or 1` is text
  *  - QUOTED (`^`): read in a quote context (the input starts inside a string)
  *  - OPEN (`$`): the last token is a string without its closing quote (in a quote context,
  *    one opened by that same quote: `x' or '1`)

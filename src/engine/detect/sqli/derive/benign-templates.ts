@@ -30,6 +30,11 @@ export function generateBenign(): string[] {
   for (const [a, c] of pairs(NOUNS, CONNECT)) {
     out.add(`${a} ${c}`);
     out.add(`${c} ${a}`);
+    // quoted words joined by a connective: 'column' else 'delete', "order" by "date"
+    const b = NOUNS[(a.length * 11 + c.length * 5) % NOUNS.length]!;
+    out.add(`'${a}' ${c} '${b}'`);
+    out.add(`"${a}" ${c} "${b}"`);
+    out.add(`${a} ${c} '${b}'`);
     for (const b of ['shoes', 'coffee', 'table', 'order', 'user', '2', 'time', 'sleep', 'count']) {
       out.add(`${a} ${c} ${b}`);
       out.add(`the ${a} ${c} the ${b}`);

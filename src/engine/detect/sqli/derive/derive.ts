@@ -158,6 +158,9 @@ export function functionSiblings(key: number): number[] {
   return out.map((k) => k + flags).filter((k) => k !== key);
 }
 
+/** Least net gain (flagged values covered, less weighted passes) for a fingerprint to be taken. */
+export const MIN_GAIN = 1;
+
 /** Weight of a passed labelled value against a flagged one in the greedy choice. */
 export const PASS_WEIGHT = 2;
 
@@ -208,7 +211,7 @@ function greedyCover(flaggedBy: Map<number, number[]>, passed: (k: number) => nu
   const table = new Set<number>();
   while (heap.length > 0) {
     const [g, k] = pop();
-    if (g <= 0) break;
+    if (g < MIN_GAIN) break;
     const now = gain(k);
     if (now < g) {
       push([now, k]);

@@ -176,3 +176,43 @@ export function generateMutations(seed: number, count: number, bases: readonly s
   }
   return [...seen];
 }
+
+/** Representatives of each token class, for fingerprint-shaped probes. */
+const SHAPE_CLASSES: string[][] = [
+  NUMBERS,
+  STRINGS,
+  NAMES.concat(QUOTED_NAMES),
+  VARIABLES,
+  words('from where as into values top schema interval match against each delay time in'),
+  ['union', 'UNION ALL', 'except', 'intersect', 'union distinct'],
+  words('select insert update create set case SELECT'),
+  ['drop', 'exec', 'declare', 'shutdown', 'waitfor delay', 'begin', 'while', 'delete', 'use', 'call'],
+  ['order by', 'group by', 'limit', 'having', 'ORDER BY'],
+  FUNCTIONS.map((f) => f + '('),
+  FUNCTIONS.map((f) => f + ' ('),
+  FUNCTIONS,
+  words('= < > <> != <= >= + - * / % | & ^ :: like is between div not rlike regexp'),
+  words('and or xor && || AND OR'),
+  ['--', '#', '/**/', '-- x', '/* a */'],
+  ['(', '(', ')', ')', ',', ';', '.', ':', '{', '}', '\\'],
+  words('int varchar binary char collate'),
+];
+const SHAPE_PREFIXES = ['', '', '', "'", '"', "x'", 'x"', "1'", '1"', "')", '")', '1)', "admin'", "' ", '1 '];
+
+/** Values built from random sequences of token classes (2 to 6), each class rendered by a representative. */
+export function generateShapes(seed: number, count: number): string[] {
+  const r = rng(seed);
+  const seen = new Set<string>();
+  let guard = count * 4;
+  while (seen.size < count && guard-- > 0) {
+    const n = 2 + Math.floor(r() * 5);
+    let v = pick(r, SHAPE_PREFIXES);
+    for (let i = 0; i < n; i++) {
+      const tok = randCase(r, pick(r, pick(r, SHAPE_CLASSES)));
+      v += (v === '' || r() < 0.15 ? '' : r() < 0.9 ? ' ' : pick(r, SEPS)) + tok;
+    }
+    if (r() < 0.3) v += pick(r, SUFFIXES);
+    seen.add(Buffer.from(v, 'utf8').toString('latin1'));
+  }
+  return [...seen];
+}

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { generateMutations, generateProbes } from './probes.js';
+import { generateMutations, generateProbes, generateShapes } from './probes.js';
 import { generateTemplateAttacks } from './templates.js';
 
 export const LABELS_PATH = 'src/engine/detect/sqli/derive/v3-labels.txt';
@@ -19,6 +19,8 @@ export const TRAIN_PROBES = 150_000;
 export const TEMPLATE_STRIDE = 20;
 /** How many mutations of the sampled and hand-written attacks are labelled. */
 export const TRAIN_MUTATIONS = 80_000;
+/** How many fingerprint-shaped probes are labelled. */
+export const TRAIN_SHAPES = 150_000;
 
 export interface LabelFile {
   version: string;
@@ -44,6 +46,7 @@ export function labelledCorpus(hand: readonly string[]): string[] {
   for (const v of hand) push(v);
   const bases = out.slice(firstAttack);
   for (const v of generateMutations(TRAIN_SEED + 1, TRAIN_MUTATIONS, bases)) push(v);
+  for (const v of generateShapes(TRAIN_SEED + 2, TRAIN_SHAPES)) push(v);
   return out;
 }
 
