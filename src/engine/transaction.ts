@@ -383,9 +383,10 @@ export class Transaction {
     }
     if (body.length > 0) {
       const processor = this.requestBodyProcessor;
-      // As the CRS suite expects: XML and multipart bodies are inspected through their parsed
-      // variables only, unless a rule forces REQUEST_BODY.
-      if ((processor !== 'XML' && processor !== 'MULTIPART') || this.forceRequestBodyVariable) this.requestBodyVariable = body;
+      // ModSecurity v3 fills REQUEST_BODY for every body; the CRS suite expects XML bodies to
+      // be inspected through XML:/* only (nginx declares overrides for exactly that), so XML
+      // is the one exception, unless a rule forces the variable.
+      if (processor !== 'XML' || this.forceRequestBodyVariable) this.requestBodyVariable = body;
       this.requestBodyLengthVariable = String(body.length);
     }
   }
