@@ -16,7 +16,6 @@ import {
   setAddRange,
   setComplement,
   setFoldAscii,
-  setHas,
   setOf,
   setUnionInto,
 } from './ast.js';
@@ -902,11 +901,4 @@ function checkBackrefs(parsed: ParsedRegex): void {
     }
   };
   visit(parsed.root);
-}
-
-/** For tests: does the set contain exactly these bytes? */
-export function setMatches(set: ByteSet, bytes: number[]): boolean {
-  const other = setOf(...bytes);
-  for (let b = 0; b < 256; b++) if (setHas(set, b) !== setHas(other, b)) return false;
-  return true;
 }

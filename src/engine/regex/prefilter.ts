@@ -19,7 +19,7 @@
  * contains a literal (a rough byte-frequency model): a requirement like "contains an `e`"
  * would pass almost every value and only add cost.
  */
-import { type ByteSet, type Node, setEquals, setHas, setSize } from './ast.js';
+import { type ByteSet, type Node, setHas, setSize } from './ast.js';
 import { literalIndex } from './literal-index.js';
 
 type Factor = ByteSet[];
@@ -380,9 +380,4 @@ export function buildPrefilter(root: Node): Prefilter | null {
           .map((l) => JSON.stringify(l))
           .join(', ')}, ... ${minimal.length} literals]`;
   return { factors: minimal.length, describe, mayMatch: (input) => literalIndex.has(input, group) };
-}
-
-/** Exposed for tests: the factor lists compare structurally. */
-export function _factorsEqual(a: Factor, b: Factor): boolean {
-  return a.length === b.length && a.every((s, i) => setEquals(s, b[i]!));
 }
