@@ -23,6 +23,10 @@ let hitKind = '';
 let hitStart = 0;
 let hitEnd = 0;
 
+function isQuote(c: number): boolean {
+  return c === 0x22 || c === 0x27 || c === 0x60;
+}
+
 function hit(kind: string, start: number, end: number): true {
   hitKind = kind;
   hitStart = start;
@@ -52,8 +56,8 @@ const sink: Sink = (ev, input, start, end, hasValue) => {
     case Ev.AttrValue: {
       const kind = pendingKind;
       pendingKind = AttrKind.Harmless;
-      // an event handler or style needs a non-empty value to do anything
-      if (kind === AttrKind.Script) return end > start ? hit('attr', pendingAttrStart, pendingAttrEnd) : false;
+      // an event handler or style needs a value: non-empty, or quoted (`style="`, as v3 reads it)
+      if (kind === AttrKind.Script) return end > start || isQuote(input.charCodeAt(start - 1)) ? hit('attr', pendingAttrStart, pendingAttrEnd) : false;
       return kind === AttrKind.Url && isScriptUrl(input, start, end) ? hit('url', pendingAttrStart, pendingAttrEnd) : false;
     }
     case Ev.Comment:

@@ -19,15 +19,14 @@ const DANGEROUS_TAGS = new Set([
 /** Tag name prefixes that are dangerous whatever follows (svg:…, xsl:…, namespaced variants). */
 const DANGEROUS_TAG_PREFIXES = ['svg', 'xsl', 'script'];
 
-/** True when a start tag with this name (any case, with or without a namespace prefix) is dangerous. */
+/**
+ * True when a start tag with this name (any case) is dangerous. A namespace prefix is part of
+ * the name, as in ModSecurity v3: `<svg:script>` is dangerous (svg…), `<x:script>` and
+ * `<v:vmlframe>` are unknown elements to an HTML parser.
+ */
 export function isDangerousTag(input: string, start: number, end: number): boolean {
-  let name = lowerSlice(input, start, end, 40);
+  const name = lowerSlice(input, start, end, 40);
   if (name === '') return false;
-  const colon = name.lastIndexOf(':');
-  if (colon >= 0) {
-    if (DANGEROUS_TAG_PREFIXES.some((p) => name.startsWith(p))) return true;
-    name = name.slice(colon + 1);
-  }
   if (DANGEROUS_TAGS.has(name)) return true;
   for (const p of DANGEROUS_TAG_PREFIXES) if (name.startsWith(p)) return true;
   return false;
@@ -87,13 +86,18 @@ export function isScriptUrl(input: string, start: number, end: number): boolean 
 
 /**
  * True for markup declarations that change how a document is parsed or loaded: IE conditional
- * comments, the `<?xml …` and `<?import …` processing instructions, and DTD declarations
- * (entities, elements, a DOCTYPE with an internal subset).
+ * comments, the `<?xml …` and `<?import …` processing instructions, processing instructions
+ * that hold a backtick (shell execution in PHP), and DTD declarations (entities, elements, a
+ * DOCTYPE with an internal subset).
  */
 export function isDangerousComment(input: string, start: number, end: number): boolean {
   const head = lowerSlice(input, start, Math.min(end, start + 12), 12);
   if (head.startsWith('[if') || head.startsWith('![if')) return true;
   if (head.startsWith('?xml') || head.startsWith('?import')) return true;
+  // a processing instruction with a backtick: PHP's shell execution, `<?php $r = \`id\`; ?>`
+  if (head.startsWith('?')) {
+    for (let i = start; i < end; i++) if (input.charCodeAt(i) === 0x60) return true;
+  }
   if (head.startsWith('!entity') || head.startsWith('!element') || head.startsWith('!attlist')) return true;
   if (head.startsWith('!doctype')) return input.indexOf('[', start) >= 0 && input.indexOf('[', start) < end;
   return false;
