@@ -216,3 +216,70 @@ export function generateShapes(seed: number, count: number): string[] {
   }
   return [...seen];
 }
+
+/** One or two renderings of each token class, for the enumeration of class sequences. */
+const CLASS_RENDER: Record<string, string[]> = {
+  '1': ['1', '0x41'],
+  s: ["'a'", '"b"'],
+  n: ['id', 'x.y'],
+  v: ['@a', 'null'],
+  k: ['from', 'top'],
+  U: ['union', 'union all'],
+  E: ['select', 'case'],
+  T: ['drop', 'exec'],
+  B: ['order by', 'limit'],
+  f: ['concat', 'sleep'],
+  F: ['version', 'ascii'],
+  G: ['count', 'left'],
+  o: ['=', 'like'],
+  '&': ['or', '&&'],
+  '(': ['('],
+  ')': [')'],
+  ',': [','],
+  ';': [';'],
+  t: ['int'],
+};
+const CLASS_KEYS = Object.keys(CLASS_RENDER);
+const ENUM_PREFIXES = ['', "x'", 'x"'];
+
+function renderSequence(classes: string[], variant: number): string {
+  let out = '';
+  for (let i = 0; i < classes.length; i++) {
+    const c = classes[i]!;
+    const list = CLASS_RENDER[c]!;
+    const tok = list[(variant + i) % list.length]!;
+    // a function name is a call only with its `(` right after it
+    const glue = i > 0 && classes[i - 1] === 'f' && c === '(';
+    out += (i === 0 || glue ? '' : ' ') + tok;
+  }
+  return out;
+}
+
+/**
+ * Every sequence of 2 to `full` token classes, and `sampled` random longer ones (up to 5),
+ * rendered with one representative a class, as is and after a quote: the fingerprint space
+ * itself, so that the table learns short and unusual fingerprints too.
+ */
+export function generateEnumeration(seed: number, full: number, sampled: number): string[] {
+  const seen = new Set<string>();
+  const add = (classes: string[], variant: number) => {
+    for (const p of ENUM_PREFIXES) {
+      const body = renderSequence(classes, variant);
+      seen.add(p === '' ? body : `${p} ${body}`);
+    }
+  };
+  const rec = (prefix: string[]) => {
+    if (prefix.length >= 2) add(prefix, prefix.length);
+    if (prefix.length === full) return;
+    for (const c of CLASS_KEYS) rec([...prefix, c]);
+  };
+  rec([]);
+  const r = rng(seed);
+  for (let i = 0; i < sampled; i++) {
+    const n = full + 1 + Math.floor(r() * Math.max(1, 5 - full));
+    const classes = Array.from({ length: n }, () => pick(r, CLASS_KEYS));
+    add(classes, Math.floor(r() * 2));
+    if (r() < 0.3) seen.add(renderSequence(classes, 0) + pick(r, [' --', '--', ' #', '/**/']));
+  }
+  return [...seen];
+}

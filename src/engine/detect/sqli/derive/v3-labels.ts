@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { generateMutations, generateProbes, generateShapes } from './probes.js';
+import { generateEnumeration, generateMutations, generateProbes, generateShapes } from './probes.js';
 import { generateTemplateAttacks } from './templates.js';
 
 export const LABELS_PATH = 'src/engine/detect/sqli/derive/v3-labels.txt';
@@ -21,6 +21,9 @@ export const TEMPLATE_STRIDE = 20;
 export const TRAIN_MUTATIONS = 80_000;
 /** How many fingerprint-shaped probes are labelled. */
 export const TRAIN_SHAPES = 150_000;
+/** Class sequences: all of length 2 to ENUM_FULL, and ENUM_SAMPLED longer ones. */
+export const ENUM_FULL = 3;
+export const ENUM_SAMPLED = 120_000;
 
 export interface LabelFile {
   version: string;
@@ -47,6 +50,7 @@ export function labelledCorpus(hand: readonly string[]): string[] {
   const bases = out.slice(firstAttack);
   for (const v of generateMutations(TRAIN_SEED + 1, TRAIN_MUTATIONS, bases)) push(v);
   for (const v of generateShapes(TRAIN_SEED + 2, TRAIN_SHAPES)) push(v);
+  for (const v of generateEnumeration(TRAIN_SEED + 3, ENUM_FULL, ENUM_SAMPLED)) push(v);
   return out;
 }
 
