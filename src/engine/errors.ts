@@ -13,7 +13,9 @@ export type EngineErrorCode =
   | 'VPATCH_SECLANG_BAD_ARGUMENT'
   | 'VPATCH_SECLANG_DUPLICATE_ID'
   | 'VPATCH_SECLANG_INCLUDE'
-  | 'VPATCH_REGEX_COMPILE';
+  | 'VPATCH_REGEX_COMPILE'
+  /** The pattern is valid but only a backtracking engine could run it, in worse than linear time. */
+  | 'VPATCH_REGEX_UNSAFE';
 
 export class EngineError extends Error {
   readonly code: EngineErrorCode;

@@ -17,7 +17,7 @@
  */
 import { compileRegex } from '../regex/index.js';
 import type { CompiledRegex, RegexMatch } from '../regex/index.js';
-import type { Captures, Operator, OperatorDefinition } from './types.js';
+import type { Captures, Operator, OperatorCompileContext, OperatorDefinition } from './types.js';
 
 const MATCH_ALL: Operator = { match: () => true };
 
@@ -44,15 +44,17 @@ export function globalCaptures(matches: RegexMatch[]): Array<[number, string]> {
   return out;
 }
 
-function compile(param: string): CompiledRegex {
-  return compileRegex(param);
+function compile(param: string, ctx: OperatorCompileContext | undefined): CompiledRegex {
+  const re = compileRegex(param);
+  for (const note of re.approximations) ctx?.warn?.(`@rx: ${note}`);
+  return re;
 }
 
 export const rx: OperatorDefinition = {
   name: 'rx',
-  factory(param: string): Operator {
+  factory(param: string, ctx?: OperatorCompileContext): Operator {
     if (param === '') return MATCH_ALL;
-    const re = compile(param);
+    const re = compile(param, ctx);
     return {
       match(input: string, captures: Captures | null): boolean {
         if (captures === null) return re.test(input);
@@ -68,9 +70,9 @@ export const rx: OperatorDefinition = {
 
 export const rxGlobal: OperatorDefinition = {
   name: 'rxGlobal',
-  factory(param: string): Operator {
+  factory(param: string, ctx?: OperatorCompileContext): Operator {
     if (param === '') return MATCH_ALL;
-    const re = compile(param);
+    const re = compile(param, ctx);
     return {
       match(input: string, captures: Captures | null): boolean {
         if (captures === null) return re.test(input);

@@ -19,6 +19,8 @@ export interface OperatorCompileContext {
   resolvePath(path: string): string;
   /** Read a data file (pmFromFile, ipMatchFromFile); throws if missing. */
   readFile(path: string): string;
+  /** Report that the operator loaded but behaves differently from ModSecurity (shown with the rule's file and line). */
+  warn?(message: string): void;
 }
 
 export interface Operator {

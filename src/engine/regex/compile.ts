@@ -19,6 +19,7 @@ import { toRe2Buffer, toRe2Subject } from './bytes.js';
 import { literalIndex } from './literal-index.js';
 import { FINAL_NL, FINAL_NL_GROUP, UnsupportedError, emitJs, emitRe2 } from './emit.js';
 import { RegexSyntaxError, parseRegex } from './parser.js';
+import { approximatePossessive, relaxPossessive } from './possessive.js';
 import { type Prefilter, buildPrefilter } from './prefilter.js';
 
 export interface CompileOptions {
@@ -51,6 +52,8 @@ export interface CompiledRegex {
   readonly groupCount: number;
   /** Smallest number of bytes any match consumes. */
   readonly minLength: number;
+  /** Where the compiled pattern is looser than PCRE (e.g. a possessive quantifier run greedy); empty when exact. */
+  readonly approximations: readonly string[];
   /** True if the pattern matches somewhere in `input` (a byte string). */
   test(input: string): boolean;
   /**
@@ -290,6 +293,7 @@ class Compiled implements CompiledRegex {
     private readonly backend: Backend,
     private readonly prefilter: Prefilter | null,
     minLen: number,
+    readonly approximations: readonly string[],
   ) {
     this.engine = backend.engine;
     this.minLength = minLen;
@@ -351,9 +355,9 @@ class Compiled implements CompiledRegex {
   }
 }
 
-function compileError(pattern: string, reason: string): EngineError {
+function compileError(pattern: string, reason: string, code: 'VPATCH_REGEX_COMPILE' | 'VPATCH_REGEX_UNSAFE' = 'VPATCH_REGEX_COMPILE'): EngineError {
   const shown = pattern.length > 200 ? pattern.slice(0, 200) + '...' : pattern;
-  return new EngineError('VPATCH_REGEX_COMPILE', `cannot compile regular expression "${shown}": ${reason}`);
+  return new EngineError(code, `cannot compile regular expression "${shown}": ${reason}`);
 }
 
 /**
@@ -383,7 +387,9 @@ function compileUncached(pattern: string, options: CompileOptions): CompiledRege
     if (err instanceof RegexSyntaxError) throw compileError(pattern, err.message);
     throw err;
   }
-  const { root, groupCount } = parsed;
+  const { groupCount } = parsed;
+  const root = relaxPossessive(parsed.root);
+  const approximations: string[] = [];
   const engineChoice = options.engine ?? 'auto';
   let backend: Backend;
   try {
@@ -397,14 +403,19 @@ function compileUncached(pattern: string, options: CompileOptions): CompiledRege
         throw compileError(pattern, `${blocker} is not supported by RE2`);
       } else {
         const bound = backtrackingPathBound(root);
-        if (bound > V8_PATH_LIMIT) {
+        if (bound > V8_PATH_LIMIT && blocker === 'possessive quantifier' && approximatePossessive(root) > 0 && needsBacktracking(root) === null) {
+          approximations.push('a possessive quantifier runs as greedy (linear time; the pattern may match strings PCRE would not)');
+          backend = new Re2Backend(root, groupCount);
+        } else if (bound > V8_PATH_LIMIT) {
           throw compileError(
             pattern,
             `${blocker} needs a backtracking engine, and with unbounded or large repetition its run time ` +
               'could grow faster than linearly in the input; vpatch refuses such patterns (ReDoS)',
+            'VPATCH_REGEX_UNSAFE',
           );
+        } else {
+          backend = new V8Backend(root, groupCount);
         }
-        backend = new V8Backend(root, groupCount);
       }
     }
   } catch (err) {
@@ -413,7 +424,7 @@ function compileUncached(pattern: string, options: CompileOptions): CompiledRege
     throw err;
   }
   const prefilter = options.prefilter === false ? null : buildPrefilter(root);
-  return new Compiled(pattern, groupCount, backend, prefilter, minLength(root));
+  return new Compiled(pattern, groupCount, backend, prefilter, minLength(root), approximations);
 }
 
 /** Internal details for tests, docs and benchmarks. */

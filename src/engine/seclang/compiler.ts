@@ -542,7 +542,7 @@ export class SecLangCompiler {
     rule.operatorName = def.name;
     rule.operatorParam = param;
     rule.operatorNegated = negated;
-    const ctx = this.operatorContext(baseDir);
+    const ctx = this.operatorContext(baseDir, { file: rule.file, line: rule.line });
     rule.operatorContext = ctx;
     if (param.includes('%{')) {
       const macro = Macro.compile(param);
@@ -551,14 +551,24 @@ export class SecLangCompiler {
         return;
       }
     }
-    rule.operator = def.factory(param, ctx);
+    try {
+      rule.operator = def.factory(param, ctx);
+    } catch (err) {
+      // A valid pattern that only a backtracking engine could run, in worse than linear time:
+      // the rule loads and never matches, as a PCRE match that hits ModSecurity's match limit
+      // does not match. CRS 3.3's 942130 (backreferences) is one; CRS v4 has none.
+      if (!(err instanceof EngineError) || err.code !== 'VPATCH_REGEX_UNSAFE') throw err;
+      this.warnings.push(`${rule.file}:${rule.line}: SecRule: the rule never matches: ${err.message}`);
+      rule.operator = NEVER_MATCH;
+    }
   }
 
-  private operatorContext(baseDir: string): OperatorCompileContext {
+  private operatorContext(baseDir: string, where?: SourceLocation): OperatorCompileContext {
     const host = this.host;
     return {
       resolvePath: (p) => host.resolve(baseDir, p),
       readFile: (p) => host.readFile(p),
+      warn: (message) => this.warnings.push(where === undefined ? message : `${where.file}:${where.line}: SecRule: ${message}`),
     };
   }
 
