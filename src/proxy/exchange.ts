@@ -482,6 +482,9 @@ export class Exchange {
         self.write(controller, chunk);
       },
       onResponseEnd() {
+        // The upstream exchange is over: nothing left to abort (finalize would otherwise
+        // build an Error, with its stack trace, for every request).
+        self.controller = null;
         if (self.finalized || res.writableEnded) return;
         if (buffering) {
           const body = Buffer.concat(buffering);
@@ -499,6 +502,7 @@ export class Exchange {
         res.end();
       },
       onResponseError(_controller, err) {
+        self.controller = null;
         if (self.finalized || res.writableEnded) return;
         const g = gatewayStatus(err);
         if ((err as Error).message === 'interrupted' || (err as Error).message === 'engine failure' || (err as Error).message === 'client closed') return;
