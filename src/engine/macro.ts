@@ -2,10 +2,15 @@ import { EngineError } from './errors.js';
 import type { Transaction } from './transaction.js';
 import type { VariableDefinition } from './variables/types.js';
 import { getVariable } from './variables/index.js';
+import { compileRegex } from './regex/index.js';
+import type { Target } from './rule.js';
+import { ValueSink } from './value-sink.js';
 
 interface MacroReference {
   variable: VariableDefinition;
   lowerKey: string | null;
+  /** `%{ARGS:/^id_/}`: the first value whose key matches (ModSecurity v3), as a target selects it. */
+  keyTarget: Target | null;
 }
 
 /**
@@ -52,15 +57,22 @@ export class Macro {
     const parts = this.parts;
     if (parts.length === 1) {
       const p = parts[0]!;
-      return typeof p === 'string' ? p : (p.variable.first(tx, p.lowerKey) ?? '');
+      return typeof p === 'string' ? p : resolve(tx, p);
     }
     let out = '';
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i]!;
-      out += typeof p === 'string' ? p : (p.variable.first(tx, p.lowerKey) ?? '');
+      out += typeof p === 'string' ? p : resolve(tx, p);
     }
     return out;
   }
+}
+
+function resolve(tx: Transaction, p: MacroReference): string {
+  if (p.keyTarget === null) return p.variable.first(tx, p.lowerKey) ?? '';
+  const sink = new ValueSink();
+  p.variable.collect(tx, p.keyTarget, sink);
+  return sink.length > 0 ? sink.values[0]! : '';
 }
 
 function parseReference(spec: string): MacroReference | null {
@@ -75,5 +87,10 @@ function parseReference(spec: string): MacroReference | null {
     }
     return null;
   }
-  return { variable, lowerKey: key === null ? null : key.toLowerCase() };
+  if (key !== null && key.length > 2 && key.startsWith('/') && key.endsWith('/') && variable.isCollection && variable.name !== 'XML') {
+    const source = key.slice(1, -1);
+    const keyTarget: Target = { variable, key: source, lowerKey: null, keyRegex: compileRegex(source, { caseInsensitive: true }), count: false, exclusions: [], text: `${name}:${key}` };
+    return { variable, lowerKey: null, keyTarget };
+  }
+  return { variable, lowerKey: key === null ? null : key.toLowerCase(), keyTarget: null };
 }

@@ -6,6 +6,19 @@ function capitalize(s: string): string {
   return s.length === 0 ? s : s[0]!.toUpperCase() + s.slice(1);
 }
 
+/** Operator names as ModSecurity v3 writes them in logs (`Operator::m_op`) where capitalising ours is not enough. */
+const V3_OPERATOR_NAMES: Record<string, string> = {
+  streq: 'StrEq',
+  strmatch: 'StrMatch',
+  pmf: 'PmFromFile',
+  ipmatchf: 'IpMatchFromFile',
+};
+
+/** An operator's name as ModSecurity v3 logs it: `Rx`, `StrEq`, `PmFromFile`, ... */
+export function v3OperatorName(name: string): string {
+  return V3_OPERATOR_NAMES[name.toLowerCase()] ?? capitalize(name);
+}
+
 /**
  * ModSecurity writes log fields with control bytes, bytes above 0x7e, quotes and backslashes
  * as \xHH, so one log line stays one line and fields stay delimited.
@@ -74,7 +87,7 @@ export class MatchRecord implements MatchedRule {
     const last = lastLink(rule);
     this.matchMessage = last.targets.length === 0
       ? 'Unconditional match in SecAction.'
-      : `Matched "Operator \`${capitalize(last.operatorName)}' with parameter \`${quote(last.operatorParam)}' against variable \`${quote(this.matchedVarName)}' (Value: \`${quote(this.matchedVar)}' )`;
+      : `Matched "Operator \`${v3OperatorName(last.operatorName)}' with parameter \`${quote(last.operatorParamMacro !== null ? last.operatorParamMacro.expand(tx) : last.operatorParam)}' against variable \`${quote(this.matchedVarName)}' (Value: \`${quote(this.matchedVar)}' )`;
     this.hostname = tx.serverName ?? tx.serverAddr ?? '';
     this.uri = tx.requestUri ?? '';
     this.uniqueId = tx.id;

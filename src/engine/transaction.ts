@@ -48,6 +48,8 @@ function generateId(): string {
   return `${ID_PREFIX}${idCounter.toString(36).padStart(6, '0')}`;
 }
 
+const NO_FILES_LIMIT_MESSAGE = 'Request body excluding files is bigger than the maximum expected.';
+
 const CAPTURE_KEYS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 /** Decodes %XX escapes (not `+`), leaving invalid ones as they are: ModSecurity's uri_decode. */
@@ -220,11 +222,14 @@ export class Transaction {
     this.requestProtocol = protocol;
     this.requestLine = protocol === '' ? `${method} ${uri}` : `${method} ${uri} ${protocol}`;
     this.requestUriRaw = uri;
-    const decoded = uriDecode(uri);
-    const qRaw = uri.indexOf('?');
-    const qDecoded = decoded.indexOf('?');
-    this.queryString = qRaw < 0 ? '' : uri.slice(qRaw + 1);
-    const path = qDecoded < 0 ? decoded : decoded.slice(0, qDecoded);
+    // As ModSecurity v3: a fragment (from the first raw '#') is not part of REQUEST_URI,
+    // QUERY_STRING or ARGS; the path ends at the first raw '?', so an encoded %3F stays in it.
+    const hash = uri.indexOf('#');
+    const target = hash < 0 ? uri : uri.slice(0, hash);
+    const decoded = uriDecode(target);
+    const qRaw = target.indexOf('?');
+    this.queryString = qRaw < 0 ? '' : target.slice(qRaw + 1);
+    const path = qRaw < 0 ? decoded : uriDecode(target.slice(0, qRaw));
     this.requestFilename = path;
     const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
     this.requestBasename = slash < 0 ? path : path.slice(slash + 1);
@@ -298,7 +303,7 @@ export class Transaction {
   appendRequestBody(chunk: Buffer | string): Interruption | null {
     if (this.interruption !== null) return this.interruption;
     const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk;
-    const limit = this.requestBodyProcessor === 'MULTIPART' ? this.requestBodyLimit : Math.min(this.requestBodyLimit, this.waf.config.requestBodyNoFilesLimit || this.requestBodyLimit);
+    const limit = this.requestBodyLimit;
     if (limit > 0 && this.requestBodyLength + buf.length > limit) {
       this.inboundDataError = '1';
       if (this.waf.config.requestBodyLimitAction === 'ProcessPartial') {
@@ -309,7 +314,8 @@ export class Transaction {
         }
         return null;
       }
-      const intr: Interruption = { action: 'deny', status: 413, ruleId: 0, phase: 2 };
+      // ModSecurity v3 answers 403 (SecRequestBodyNoFilesLimit is checked when the body is parsed).
+      const intr: Interruption = { action: 'deny', status: 403, ruleId: 0, phase: 2 };
       this.interrupt(intr);
       return this.interruption;
     }
@@ -337,7 +343,14 @@ export class Transaction {
     this.requestBody = body;
     const config = this.waf.config;
     let error: string | null = null;
-    switch (this.requestBodyProcessor) {
+    // SecRequestBodyNoFilesLimit, as ModSecurity v3 applies it: a body over the limit is not
+    // parsed and sets REQBODY_ERROR (multipart bodies count only part headers and fields).
+    const noFilesLimit = config.requestBodyNoFilesLimit;
+    const processor = this.requestBodyProcessor;
+    if (noFilesLimit > 0 && body.length > noFilesLimit && (processor === 'URLENCODED' || processor === 'JSON' || processor === 'XML')) {
+      this.reqbodyError = '1';
+      this.reqbodyErrorMsg = NO_FILES_LIMIT_MESSAGE;
+    } else switch (processor) {
       case 'URLENCODED': {
         const result = bodyProcessors.parseUrlencodedDetailed(body, config.argumentSeparator);
         for (const [n, v] of result.args) this.addArgument(this.argsPost, n, v);
@@ -359,6 +372,7 @@ export class Transaction {
         this.multipartFilename = result.lastFilename || undefined;
         this.multipartName = result.lastName || undefined;
         error = result.error;
+        if (noFilesLimit > 0 && result.noFilesLength > noFilesLimit) error = NO_FILES_LIMIT_MESSAGE;
         break;
       }
       case 'JSON': {
@@ -382,7 +396,6 @@ export class Transaction {
       this.reqbodyErrorMsg = error;
     }
     if (body.length > 0) {
-      const processor = this.requestBodyProcessor;
       // ModSecurity v3 fills REQUEST_BODY for every body; the CRS suite expects XML bodies to
       // be inspected through XML:/* only (nginx declares overrides for exactly that), so XML
       // is the one exception, unless a rule forces the variable.
@@ -443,7 +456,7 @@ export class Transaction {
         }
         return null;
       }
-      this.interrupt({ action: 'deny', status: 500, ruleId: 0, phase: 4 });
+      this.interrupt({ action: 'deny', status: 403, ruleId: 0, phase: 4 });
       return this.interruption;
     }
     this.responseChunks.push(buf);

@@ -66,4 +66,133 @@ SecRule REQUEST_METHOD "@streq GET" "t:none"`);
   ]);
 });
 
-void SecLangError;
+
+
+test('SecDefaultAction: a real disruptive action, no t:none, once per phase (v3 refuses the rest)', () => {
+  const refused: Array<[string, RegExp]> = [
+    ['SecDefaultAction "phase:1,log,block,status:404"', /must name a disruptive action/],
+    ['SecDefaultAction "phase:2,log"', /must name a disruptive action/],
+    ['SecDefaultAction "phase:2,pass,t:none"', /t:none is not allowed in SecDefaultAction/],
+    ['SecDefaultAction "phase:2,pass"\nSecDefaultAction "phase:request,deny"', /<inline>:2: SecDefaultAction: SecDefaultAction for phase 2 is already set/],
+  ];
+  for (const [text, expected] of refused) assert.throws(() => Waf.fromText(text), (err: Error) => err instanceof SecLangError && expected.test(err.message), text);
+  for (const ok of ['phase:2,pass', 'phase:2,deny,block,status:400', 'phase:1,allow', 'phase:2,redirect:http://example.test/', 'phase:2,drop']) {
+    assert.doesNotThrow(() => Waf.fromText(`SecDefaultAction "${ok}"`), ok);
+  }
+});
+
+test('rule ids: a SecAction may have none, a chained rule\'s id is ignored, out-of-range ids are refused', () => {
+  const waf = Waf.fromText(`SecAction "phase:1,pass,setvar:tx.a=1"
+SecAction "phase:1,pass,setvar:tx.b=1"
+SecRule ARGS "@streq x" "id:5,phase:1,deny,status:403,chain"
+SecRule ARGS "@streq x" "id:6"`);
+  assert.match(waf.warnings.join('\n'), /id:6 in a chained rule is ignored/);
+  const tx = run(waf, { uri: '/?a=x' });
+  assert.equal(tx.getCollectionValue('TX', 'b'), '1');
+  assert.equal(tx.interruption?.ruleId, 5);
+  assert.throws(() => Waf.fromText('SecRule ARGS "@streq x" "phase:1,pass"'), /the rule has no id/);
+  assert.throws(() => Waf.fromText('SecRule ARGS "@streq x" "id:111111111111111111111,pass"'), /id must be a positive integer/);
+});
+
+test('a chain that ends the configuration loads with a warning and never matches; its starter\'s setvar still runs', () => {
+  const waf = Waf.fromText('SecRule ARGS "@streq x" "id:1,phase:1,deny,setvar:tx.seen=1,chain"');
+  assert.match(waf.warnings[0]!, /<inline>:1: SecRule: the rule has "chain" but no rule follows it/);
+  const tx = run(waf, { uri: '/?a=x' });
+  assert.equal(tx.interruption, null);
+  assert.equal(tx.getCollectionValue('TX', 'seen'), '1');
+});
+
+test('an argument whose closing double quote is missing runs to the end of the line, with a warning', () => {
+  const waf = Waf.fromText('SecRule ARGS "@streq x" "id:1,phase:1,deny,status:401\nSecRule ARGS "@streq y" "id:2,phase:1,deny"');
+  assert.match(waf.warnings[0]!, /<inline>:1: SecRule: unterminated double-quoted argument/);
+  assert.equal(run(waf, { uri: '/?a=x' }).interruption?.status, 401);
+  assert.equal(run(waf, { uri: '/?a=y' }).interruption?.ruleId, 2);
+});
+
+test('xmlns: the namespace may be quoted and must be an http:// URI', () => {
+  const waf = Waf.fromText(`SecRule REQUEST_HEADERS:Content-Type "^text/xml$" "id:1,phase:1,pass,nolog,ctl:requestBodyProcessor=XML"
+SecRule XML:/soap:Envelope/soap:Body/q "@streq 1" "id:2,phase:2,deny,status:403,xmlns:soap='http://schemas.xmlsoap.org/soap/envelope/'"`);
+  const body = '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><q>1</q></soap:Body></soap:Envelope>';
+  assert.equal(run(waf, { method: 'POST', headers: [['Host', 'h'], ['Content-Type', 'text/xml']], body }).interruption?.ruleId, 2);
+  assert.throws(() => Waf.fromText(`SecRule ARGS "x" "id:1,xmlns:soap='schemas.xmlsoap.org/soap/envelope/'"`), /must be an http:\/\/ URI/);
+  assert.throws(() => Waf.fromText('SecRule ARGS "x" "id:1,xmlns:="'), /xmlns expects prefix=uri/);
+});
+
+test('body limits as ModSecurity v3: Reject answers 403; SecRequestBodyNoFilesLimit sets REQBODY_ERROR instead of interrupting', () => {
+  const over = Waf.fromText('SecRequestBodyLimit 5\nSecRequestBodyLimitAction Reject');
+  const tx = over.newTransaction();
+  tx.processUri('/', 'POST', 'HTTP/1.1');
+  tx.addRequestHeader('Content-Type', 'text/plain');
+  tx.processRequestHeaders();
+  assert.deepEqual(tx.appendRequestBody('abcdefgh'), { action: 'deny', status: 403, ruleId: 0, phase: 2 });
+
+  const resp = Waf.fromText('SecResponseBodyAccess On\nSecResponseBodyLimit 5\nSecResponseBodyLimitAction Reject');
+  assert.equal(run(resp, { response: { headers: [['Content-Type', 'text/html']], body: 'no need.' } }).interruption?.status, 403);
+
+  const rules = `SecRequestBodyNoFilesLimit 20
+SecRule REQBODY_ERROR "!@eq 0" "id:1,phase:2,deny,status:400,logdata:'%{REQBODY_ERROR_MSG}'"`;
+  const waf = Waf.fromText(rules);
+  const big = run(waf, { method: 'POST', headers: FORM, body: 'param1=value1&param2=value2&param3=value3' });
+  assert.equal(big.interruption?.status, 400);
+  assert.equal(big.matchedRules[0]!.logdata, 'Request body excluding files is bigger than the maximum expected.');
+  assert.equal(big.args.size, 0, 'a body over the limit is not parsed');
+  assert.equal(run(waf, { method: 'POST', headers: FORM, body: 'a=1' }).interruption, null);
+  // A body without a processor is not limited by it.
+  assert.equal(run(waf, { method: 'POST', headers: [['Host', 'h'], ['Content-Type', 'text/plain']], body: 'x'.repeat(50) }).interruption, null);
+  // Multipart counts part headers and form fields, not file contents.
+  const mp = (file: string): RequestSpec => ({
+    method: 'POST',
+    headers: [['Host', 'h'], ['Content-Type', 'multipart/form-data; boundary=0000']],
+    body: `--0000\nContent-Disposition: form-data; name="a"\n\n1\n--0000\nContent-Disposition: form-data; name="b"; filename="c.txt"\n\n${file}\n--0000--\n`,
+  });
+  const mpWaf = Waf.fromText(rules.replace('20', '120'));
+  assert.equal(run(mpWaf, mp('2'.repeat(500))).interruption, null);
+  assert.equal(run(Waf.fromText(rules.replace('20', '80')), mp('2')).interruption?.status, 400);
+});
+
+test('redirect keeps only a redirect status (301-307), else answers 302; a status in a chained rule applies to the chain', () => {
+  const inherited = Waf.fromText(`SecDefaultAction "phase:1,status:404,deny"
+SecRule REQUEST_URI "@contains /" "id:1,phase:1,redirect:'http://1.1.1.1/failed.html'"`);
+  assert.deepEqual(run(inherited).interruption, { action: 'redirect', status: 302, ruleId: 1, phase: 1, url: 'http://1.1.1.1/failed.html' });
+  const explicit = Waf.fromText(`SecRule REQUEST_URI "@contains /" "id:1,phase:1,status:306,redirect:http://x.test/"`);
+  assert.equal(run(explicit).interruption?.status, 306);
+  const chained = Waf.fromText(`SecRule REQUEST_URI "^.*$" "phase:1,deny,id:1,msg:'[%{MATCHED_VAR}]',chain"
+SecRule REQUEST_HEADERS "^.*$" "status:437"`);
+  const tx = run(chained, { headers: [['Host', 'h'], ['Transfer-Encoding', 'deflate']] });
+  assert.equal(tx.interruption?.status, 437);
+  assert.equal(tx.matchedRules[0]!.msg, '[deflate]');
+  const starterWins = Waf.fromText(`SecRule REQUEST_URI "^.*$" "phase:1,deny,status:401,id:1,chain"
+SecRule REQUEST_HEADERS "^.*$" "status:437"`);
+  assert.equal(run(starterWins).interruption?.status, 401);
+});
+
+test('a macro with a regex key expands to the first matching value', () => {
+  const waf = Waf.fromText(`SecRule ARGS:/^ThIs$/ "test" "id:1,phase:1,pass,log,msg:'Testing %{ARGS:/^ThIs$/}'"
+SecAction "id:2,phase:1,pass,setvar:'TX.restricted_headers=/name1/'"
+SecRule REQUEST_HEADERS_NAMES "^.*$" "id:3,phase:1,setvar:'tx.header_name_%{tx.0}=/%{tx.0}/',deny,status:437,chain,capture"
+SecRule TX:/^header_name_/ "@within %{TX:/esTrictEd_headers/}" "setvar:'tx.matched=1'"`);
+  const tx = run(waf, { uri: '/?THIS=is+a+simple+test', headers: [['Host', 'h'], ['name1', 'v']] });
+  assert.equal(tx.matchedRules[0]!.msg, 'Testing is a simple test');
+  assert.equal(tx.interruption?.status, 437);
+  assert.match(tx.matchedRules.at(-1)!.errorLogLine, /Operator `Within' with parameter `\/name1\/' against variable `TX:header_name_name1'/);
+});
+
+test('error log: operator names as v3 writes them, macro parameters expanded', () => {
+  const waf = Waf.fromText(`SecAction "id:1,phase:1,pass,nolog,setvar:tx.bad=attack"
+SecRule ARGS "@rx ^%{tx.bad}$" "id:2,phase:1,pass,log"
+SecRule ARGS "@streq attack" "id:3,phase:1,pass,log"`);
+  const lines = run(waf, { uri: '/?p=attack' }).matchedRules.map((m) => m.errorLogLine);
+  assert.match(lines[0]!, /Operator `Rx' with parameter `\^attack\$'/);
+  assert.match(lines[1]!, /Operator `StrEq' with parameter `attack'/);
+});
+
+test('URI: a fragment is not part of REQUEST_URI, QUERY_STRING or ARGS; the path ends at the first raw "?"', () => {
+  const waf = Waf.fromText('SecRule ARGS "@rx zzz" "id:1,phase:1,pass"');
+  const tx = run(waf, { uri: '/a%23b/t%3fo/c?x=1&y=2#frag?z=3' });
+  assert.equal(tx.requestUri, '/a#b/t?o/c?x=1&y=2');
+  assert.equal(tx.queryString, 'x=1&y=2');
+  assert.equal(tx.requestFilename, '/a#b/t?o/c');
+  assert.equal(tx.requestBasename, 'c');
+  assert.deepEqual(tx.args.keys, ['x', 'y']);
+  assert.equal(tx.requestUriRaw, '/a%23b/t%3fo/c?x=1&y=2#frag?z=3');
+});

@@ -7,6 +7,7 @@ import type { OperatorCompileContext } from '../operators/types.js';
 import { getTransform } from '../transforms/index.js';
 import { TransformTrie } from '../transform-pipeline.js';
 import { getVariable, UNSUPPORTED_VARIABLES } from '../variables/index.js';
+import type { VariableDefinition } from '../variables/types.js';
 import { compileXPath } from '../body/index.js';
 import type { Rule, Target, TargetExclusion, PhaseEntry, DisruptiveKind } from '../rule.js';
 import { isMarker } from '../rule.js';
@@ -112,6 +113,15 @@ const UNSUPPORTED_ACTIONS: Record<string, string> = {
 
 const NEVER_MATCH = { match: (): boolean => false };
 
+/** The missing last link of a chain that ends the configuration: it has no value, so it never matches. */
+const INCOMPLETE_CHAIN: VariableDefinition = {
+  name: 'INCOMPLETE_CHAIN',
+  isCollection: false,
+  collect: () => {},
+  count: () => 0,
+  first: () => undefined,
+};
+
 export class SecLangCompiler {
   readonly config: EngineConfig = defaultEngineConfig();
   readonly warnings: string[] = [];
@@ -163,6 +173,7 @@ export class SecLangCompiler {
 
   private addText(text: string, file: string, baseDir: string): void {
     for (const d of lexDirectives(text, file)) {
+      if (d.warning !== undefined) this.warn(d, d.warning);
       try {
         this.directive(d, baseDir);
       } catch (err) {
@@ -393,6 +404,16 @@ export class SecLangCompiler {
       if (['id', 'chain', 'skip', 'skipafter', 'msg', 'logdata', 'rev', 'ver', 'severity'].includes(n)) {
         throw new EngineError('VPATCH_SECLANG_BAD_ARGUMENT', `action "${a.name}" is not allowed in SecDefaultAction`);
       }
+      if (n === 't' && (a.value ?? '').toLowerCase() === 'none') {
+        throw new EngineError('VPATCH_SECLANG_BAD_ARGUMENT', 't:none is not allowed in SecDefaultAction (it would drop the transformations it sets)');
+      }
+    }
+    // As ModSecurity v3: a real disruptive action (block is not one), and one per phase.
+    if (!actions.some((a) => { const n = a.name.toLowerCase(); return n !== 'block' && isDisruptiveName(n); })) {
+      throw new EngineError('VPATCH_SECLANG_BAD_ARGUMENT', 'SecDefaultAction must name a disruptive action (pass, deny, drop, allow or redirect)');
+    }
+    if (this.defaultActions.has(phase)) {
+      throw new EngineError('VPATCH_SECLANG_BAD_ARGUMENT', `SecDefaultAction for phase ${phase} is already set`);
     }
     this.defaultActions.set(phase, actions.filter((a) => a.name.toLowerCase() !== 'phase'));
   }
@@ -489,14 +510,21 @@ export class SecLangCompiler {
       rule.isChainChild = true;
       rule.chainStarter = parent.chainStarter;
       parent.chainChild = rule;
-      if (rule.id !== 0) throw new EngineError('VPATCH_SECLANG_BAD_ARGUMENT', 'id is not allowed in a chained rule');
-    } else {
-      if (rule.id === 0) throw new EngineError('VPATCH_SECLANG_BAD_ARGUMENT', 'the rule has no id (every SecRule and SecAction needs id:N)');
-      const existing = this.rulesById.get(rule.id);
-      if (existing !== undefined) {
-        throw new EngineError('VPATCH_SECLANG_DUPLICATE_ID', `rule id ${rule.id} is already used at ${existing.file}:${existing.line}`);
+      if (rule.id !== 0) {
+        // ModSecurity v3 loads it; the chain runs under its first rule's id.
+        this.warn(d, `id:${rule.id} in a chained rule is ignored (the chain logs under rule ${parent.chainStarter.id})`);
+        rule.id = 0;
       }
-      this.rulesById.set(rule.id, rule);
+    } else {
+      // ModSecurity v3 requires an id on SecRule but not on SecAction.
+      if (rule.id === 0 && rule.targets.length > 0) throw new EngineError('VPATCH_SECLANG_BAD_ARGUMENT', 'the rule has no id (every SecRule needs id:N)');
+      if (rule.id !== 0) {
+        const existing = this.rulesById.get(rule.id);
+        if (existing !== undefined) {
+          throw new EngineError('VPATCH_SECLANG_DUPLICATE_ID', `rule id ${rule.id} is already used at ${existing.file}:${existing.line}`);
+        }
+        this.rulesById.set(rule.id, rule);
+      }
       this.entries.push(rule);
     }
     if (rule.chainFlag) {
@@ -598,7 +626,7 @@ export class SecLangCompiler {
     switch (name) {
       case 'id': {
         const id = Number(need());
-        if (!Number.isInteger(id) || id <= 0) throw new EngineError('VPATCH_SECLANG_BAD_ARGUMENT', `id must be a positive integer, got "${value}"`);
+        if (!Number.isSafeInteger(id) || id <= 0) throw new EngineError('VPATCH_SECLANG_BAD_ARGUMENT', `id must be a positive integer up to ${Number.MAX_SAFE_INTEGER}, got "${value}"`);
         rule.id = id;
         return;
       }
@@ -700,9 +728,13 @@ export class SecLangCompiler {
       case 'xmlns': {
         const v = need();
         const eq = v.indexOf('=');
-        if (eq <= 0) throw new EngineError('VPATCH_SECLANG_BAD_ARGUMENT', `xmlns expects prefix=uri, got "${v}"`);
+        if (eq <= 0 || eq === v.length - 1) throw new EngineError('VPATCH_SECLANG_BAD_ARGUMENT', `xmlns expects prefix=uri, got "${v}"`);
+        let uri = v.slice(eq + 1);
+        if (uri.length > 3 && uri.startsWith("'") && uri.endsWith("'")) uri = uri.slice(1, -1);
+        // As ModSecurity v3: the namespace must be an http:// URI.
+        if (!uri.startsWith('http://')) throw new EngineError('VPATCH_SECLANG_BAD_ARGUMENT', `xmlns: the namespace of prefix "${v.slice(0, eq)}" must be an http:// URI, got "${uri}"`);
         rule.xmlNamespaces ??= {};
-        rule.xmlNamespaces[v.slice(0, eq)] = v.slice(eq + 1);
+        rule.xmlNamespaces[v.slice(0, eq)] = uri;
         return;
       }
       default: {
@@ -722,7 +754,19 @@ export class SecLangCompiler {
   /** Applies removals and updates (which ModSecurity applies to every rule, wherever defined) and freezes the rule set. */
   finish(): CompiledRuleSet {
     if (this.chainParent !== null) {
-      throw new SecLangError('VPATCH_SECLANG_SYNTAX', 'the last rule has "chain" but no rule follows it', this.chainParentLocation ?? undefined, 'SecRule');
+      // ModSecurity v3 loads it; such a chain never matches (the starter's setvars still run).
+      const parent = this.chainParent as MutableRule;
+      const loc = this.chainParentLocation!;
+      this.warnings.push(`${loc.file}:${loc.line}: SecRule: the rule has "chain" but no rule follows it, so the chain never matches (as in ModSecurity v3)`);
+      const end = newRule(loc, '', this.transforms);
+      end.targets = [{ variable: INCOMPLETE_CHAIN, key: null, lowerKey: null, keyRegex: null, count: false, exclusions: [], text: '' }];
+      end.operator = NEVER_MATCH;
+      end.phase = parent.phase;
+      end.isChainChild = true;
+      end.chainStarter = parent.chainStarter;
+      parent.chainChild = end;
+      this.chainParent = null;
+      this.chainParentLocation = null;
     }
     const starters = this.entries.filter((e): e is Rule => !isMarker(e));
     for (const update of this.actionUpdates) this.applyActionUpdate(update);
@@ -892,6 +936,13 @@ function finalizeRule(rule: MutableRule): void {
     if (rule.disruptive === 'allow') rule.allowScope = rule.defaultAllowScope;
     if (rule.disruptive === 'redirect') rule.redirectUrl = rule.defaultRedirect;
   }
+  // A status in a chained rule applies to the chain (ModSecurity v3 runs each link's
+  // actions when the chain matches); the starter's own status wins, then the default's.
+  if (rule.status === null && !rule.isChainChild) {
+    for (let link = rule.chainChild; link !== null && rule.status === null; link = link.chainChild) rule.status = link.status;
+  }
   if (rule.status === null) rule.status = rule.defaultStatus;
+  // A redirect keeps only a redirect status (301-307); anything else answers 302, as in v3.
+  if (rule.disruptive === 'redirect' && rule.status !== null && (rule.status < 301 || rule.status > 307)) rule.status = null;
   if (rule.chainChild !== null) finalizeRule(rule.chainChild as MutableRule);
 }

@@ -1,11 +1,11 @@
-import { SecLangError } from '../errors.js';
-
 /** One configuration directive as written: its name, its arguments with quoting removed, and where it was. */
 export interface Directive {
   name: string;
   args: string[];
   file: string;
   line: number;
+  /** Something the lexer accepted as ModSecurity v3 does but the author should fix. */
+  warning?: string;
 }
 
 /**
@@ -29,9 +29,12 @@ export function lexDirectives(text: string, file: string): Directive[] {
     if (endsWithContinuation(logical)) logical = logical.slice(0, -1);
     const trimmed = logical.trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
-    const words = splitArguments(trimmed, file, startLine);
+    const notes: string[] = [];
+    const words = splitArguments(trimmed, notes);
     const [name, ...args] = words;
-    directives.push({ name: name!, args, file, line: startLine });
+    const d: Directive = { name: name!, args, file, line: startLine };
+    if (notes.length > 0) d.warning = notes.join('; ');
+    directives.push(d);
   }
   return directives;
 }
@@ -49,7 +52,7 @@ function endsWithContinuation(line: string): boolean {
   return false;
 }
 
-function splitArguments(text: string, file: string, line: number): string[] {
+function splitArguments(text: string, notes: string[]): string[] {
   const words: string[] = [];
   let pos = 0;
   const n = text.length;
@@ -80,7 +83,8 @@ function splitArguments(text: string, file: string, line: number): string[] {
         j++;
       }
       if (!closed) {
-        throw new SecLangError('VPATCH_SECLANG_SYNTAX', `unterminated ${quote === '"' ? 'double' : 'single'}-quoted argument`, { file, line }, words[0]);
+        // ModSecurity v3 loads such a line: the argument runs to the end of the line.
+        notes.push(`unterminated ${quote === '"' ? 'double' : 'single'}-quoted argument, closed at the end of the line`);
       }
       words.push(out);
       pos = j;
