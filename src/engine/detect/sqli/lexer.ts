@@ -299,11 +299,17 @@ export class SqlLexer {
       while (j < len && (isWordChar(input, j) || input.charCodeAt(j) === 0x2e)) j++;
     }
     const wlen = j - i;
-    // string with a prefix: N'..', X'..', B'..', E'..', _utf8'..'
+    // string with a prefix: N'..', E'..', Q'..', _utf8'..'
     if (j < len && input.charCodeAt(j) === 0x27) {
       const c0 = input.charCodeAt(i);
       const f = c0 | 0x20;
-      if ((wlen === 1 && (f === 0x6e || f === 0x78 || f === 0x62 || f === 0x65 || f === 0x71)) || (c0 === 0x5f && wlen > 1 && wlen <= 10)) {
+      // X'41' and B'01' are numbers (hex and bit literals)
+      if (wlen === 1 && (f === 0x78 || f === 0x62)) {
+        let k = j + 1;
+        while (k < len && isLiteralDigit(input.charCodeAt(k), f === 0x78)) k++;
+        if (k < len && input.charCodeAt(k) === 0x27) return this.emit(k + 1, Tok.Number);
+      }
+      if ((wlen === 1 && (f === 0x6e || f === 0x65 || f === 0x71)) || (c0 === 0x5f && wlen > 1 && wlen <= 10)) {
         this.quoteChar = 0x27;
         return this.emitString(scanStringBody(input, j + 1, 0x27));
       }
@@ -358,6 +364,14 @@ export class SqlLexer {
     this.opKind = entryOpKind(e);
     return true;
   }
+}
+
+/** A digit of a hex (X'..') or bit (B'..') literal. */
+function isLiteralDigit(c: number, hex: boolean): boolean {
+  if (c === 0x30 || c === 0x31) return true;
+  if (!hex) return false;
+  const l = c | 0x20;
+  return (c >= 0x30 && c <= 0x39) || (l >= 0x61 && l <= 0x66);
 }
 
 function lineEnd(input: string, i: number): number {
