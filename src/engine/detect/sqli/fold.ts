@@ -145,8 +145,8 @@ export function fingerprintKey(input: string, quote: number): number {
       continue;
     }
     if (last === Tok.Dot && n >= 2 && isNameLike(outType[n - 2]!) && (t === Tok.Bareword || t === Tok.Function || t === Tok.Keyword || t === Tok.Backtick)) {
-      n--; // drop the dot
-      if (t === Tok.Function) outType[n - 1] = Tok.Function;
+      n--; // drop the dot: a qualified name is a name (`version.filter(`), or a call (`pkg.fn(`)
+      outType[n - 1] = t === Tok.Function ? Tok.Function : Tok.Bareword;
       folded = true;
       continue;
     }

@@ -35,6 +35,9 @@ export function generateBenign(): string[] {
     out.add(`'${a}' ${c} '${b}'`);
     out.add(`"${a}" ${c} "${b}"`);
     out.add(`${a} ${c} '${b}'`);
+    // search queries with an excluded word and a phrase: union -insert "right sleep"
+    out.add(`${a} -${b} "${c} ${a}"`);
+    out.add(`${b} -${a} "${a} ${c}"`);
     for (const b of ['shoes', 'coffee', 'table', 'order', 'user', '2', 'time', 'sleep', 'count']) {
       out.add(`${a} ${c} ${b}`);
       out.add(`the ${a} ${c} the ${b}`);
