@@ -80,7 +80,7 @@ export function fingerprintKey(input: string, quote: number): number {
   let lastOpen = false;
   let braceWord = false;
   while (n <= MAX_TOKENS && lexer.next()) {
-    const t = lexer.type;
+    let t = lexer.type;
     const k = lexer.opKind;
     if (t === Tok.Evil) {
       if (n < MAX_TOKENS) return EVIL_KEY;
@@ -108,6 +108,9 @@ export function fingerprintKey(input: string, quote: number): number {
       pendingComment = Tok.None;
     }
     const last = n > 0 ? outType[n - 1]! : Tok.None;
+    if (last === Tok.Semicolon && lexer.isIf && (t === Tok.Function || t === Tok.FunctionLoose)) {
+      t = Tok.Command; // `; IF (...)` starts a T-SQL statement
+    }
     if (t === Tok.Operator && (k === OpKind.Unary || k === OpKind.Sign) && (n === 0 || expectsOperand(last))) {
       folded = true;
       continue; // unary operator

@@ -133,6 +133,7 @@ phrase(Tok.Clause, ['GROUP BY', 'ORDER BY', 'PARTITION BY', 'FOR UPDATE', 'LOCK 
 phrase(Tok.Command, ['LOAD DATA']);
 phrase(Tok.Statement, ['WAITFOR DELAY', 'WAITFOR TIME', 'WAITFOR RECEIVE']);
 phrase(Tok.Statement, ['SELECT ALL', 'SELECT DISTINCT']);
+phrase(Tok.Function, ['IF EXISTS']);
 phrase(
   Tok.Operator,
   ['IS NOT', 'NOT LIKE', 'NOT IN', 'NOT BETWEEN', 'NOT REGEXP', 'NOT RLIKE', 'NOT ILIKE', 'NOT SIMILAR', 'SIMILAR TO', 'SOUNDS LIKE', 'IS DISTINCT', 'NOT EXISTS'],

@@ -73,6 +73,8 @@ export class SqlLexer {
   open = false;
   /** For a string token: its quote character. */
   quoteChar = 0;
+  /** For a word token: it is IF (or IF EXISTS), a command when it starts a statement. */
+  isIf = false;
 
   /**
    * Start a scan. `quote` is 0 for the input as is, or the quote character (0x27, 0x22) the
@@ -316,6 +318,7 @@ export class SqlLexer {
     }
     if (wlen > MAX_WORD) return this.emit(j, Tok.Bareword);
     const upper = input.slice(i, j).toUpperCase();
+    this.isIf = upper === 'IF';
     const e = lookupWord(upper);
     if (e === 0) return this.emit(j, Tok.Bareword);
     let k = j;
