@@ -136,6 +136,9 @@ export function formatDiff(d: BundleDiff, aName: string, bName: string): string 
   return lines.join('\n');
 }
 
+/** Name of the exclusions source in a bundle catalog's `files` (vpatch serve moves it after CRS). */
+export const BUNDLE_EXCLUSIONS_FILE = 'vpatch-bundle-exclusions.conf';
+
 /** SecLang that removes excluded rules; placed after CRS and the patches. */
 export function exclusionSecLang(ex: Exclusions): string {
   const lines: string[] = [];
@@ -164,11 +167,13 @@ export function catalogFromBundle(store: Store, row: BundleRow): BundleCatalog {
   const files: Array<{ text: string; name: string }> = [{ text: preludeSecLang(), name: 'vpatch-prelude.conf' }];
   for (const p of patches) files.push({ text: compilePatch(p, modes[p.id]!), name: patchFileName(p.id) });
   const ex = exclusionSecLang(content.exclusions);
-  if (ex) files.push({ text: ex, name: 'vpatch-bundle-exclusions.conf' });
+  if (ex) files.push({ text: ex, name: BUNDLE_EXCLUSIONS_FILE });
+  const retirements = store.retirements(row.env);
   return {
     patches,
     enabled: patches,
-    expired: expiredPatches(patches, new Date(), store.retirements(row.env)),
+    expired: expiredPatches(patches, new Date(), retirements),
+    retirements,
     modes,
     files,
     seclang: files.map((f) => f.text).join('\n'),
@@ -183,12 +188,21 @@ export function catalogFromBundle(store: Store, row: BundleRow): BundleCatalog {
  * database does not exist). `vpatch serve` uses this when VPATCH_ENV (or rules.env) names an environment.
  */
 export function activeBundleCatalog(env: string, dbPath: string = defaultDbPath()): BundleCatalog | null {
+  return envState(env, dbPath)?.bundle ?? null;
+}
+
+/**
+ * What an environment's state holds for a serve: the catalog of its active bundle (or null), and
+ * its retirement marks. Null when the database does not exist (nothing is created then).
+ */
+export function envState(env: string, dbPath: string = defaultDbPath()): { bundle: BundleCatalog | null; retirements: Record<string, { at: string; note: string }> } | null {
   if (dbPath !== ':memory:' && !existsSync(dbPath)) return null;
   const store = new Store(dbPath);
   try {
     const act = store.activeActivation(env);
-    if (!act) return null;
-    return catalogFromBundle(store, store.bundleById(act.bundleId)!);
+    if (!act) return { bundle: null, retirements: store.retirements(env) };
+    const bundle = catalogFromBundle(store, store.bundleById(act.bundleId)!);
+    return { bundle, retirements: bundle.retirements ?? {} };
   } finally {
     store.close();
   }

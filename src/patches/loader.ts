@@ -10,7 +10,8 @@ import { compilePatch, compilePatches, preludeSecLang } from './compiler.js';
 import { PatchLoadError, PatchValidationError } from './errors.js';
 import { BUILTIN_CATALOG_DIR, PACKAGE_ROOT } from './paths.js';
 import type { Patch, PatchMode } from './types.js';
-import { activeBundleCatalog } from './bundles.js';
+import { envState } from './bundles.js';
+import type { CrsSettings, Exclusions } from './store.js';
 import { defaultDbPath } from './store.js';
 import { expiredPatches } from './inventory.js';
 import { checkPatchSemantics, schemaErrors } from './validate.js';
@@ -143,8 +144,13 @@ export interface LoadedCatalog {
   modes: Record<string, import('./types.js').PatchMode>;
   /** Set when the catalog came from an environment's active bundle. */
   bundle?: { env: string; version: number; hash: string };
+  /** The bundle's CRS settings and rule exclusions (set with `bundle`). */
+  crs?: CrsSettings;
+  exclusions?: Exclusions;
   /** Enabled patches past their expiry date or whose fix is recorded as deployed (for metrics and status). */
   expired: Array<{ id: string; reason: string }>;
+  /** The environment's retirement marks (fix recorded as deployed), when an environment was given and its state exists. */
+  retirements?: Record<string, { at: string; note: string }>;
 }
 
 export interface LoadCatalogOptions {
@@ -167,9 +173,11 @@ export interface LoadCatalogOptions {
  */
 export function loadCatalog(source: string | string[] = 'builtin', opts: LoadCatalogOptions = {}): LoadedCatalog {
   const env = opts.env ?? process.env.VPATCH_ENV;
+  let retirements: Record<string, { at: string; note: string }> = {};
   if (env) {
-    const fromBundle = activeBundleCatalog(env, opts.db ?? defaultDbPath());
-    if (fromBundle) return fromBundle;
+    const state = envState(env, opts.db ?? defaultDbPath());
+    if (state?.bundle) return state.bundle;
+    if (state) retirements = state.retirements;
   }
   const sources = Array.isArray(source) ? source : [source];
   const patches = sources.length === 1 && sources[0] === 'builtin' ? builtinCatalog() : loadPatches(sources);
@@ -183,7 +191,7 @@ export function loadCatalog(source: string | string[] = 'builtin', opts: LoadCat
     if (text) files.push({ text, name: patchFileName(p.id) });
   }
   const enabled = patches.filter((p) => modes[p.id] !== 'off');
-  return { patches, seclang, files, expired: expiredPatches(enabled), enabled, modes };
+  return { patches, seclang, files, expired: expiredPatches(enabled, new Date(), retirements), enabled, modes, retirements };
 }
 
 /** The file name a patch should have. */

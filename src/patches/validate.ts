@@ -139,6 +139,15 @@ function checkCondition(c: Condition, field: string, file: string): void {
   if (c.pm) for (const [i, w] of c.pm.entries()) if (/\s/.test(w)) throw new PatchValidationError(file, `${field}/pm/${i}`, '@pm phrases cannot contain whitespace (use rx)');
 }
 
+/**
+ * Actions a raw rule may not carry: they change how other rules evaluate the transaction, and a
+ * patch runs before CRS (vpatch serve loads the patches first), so a patch in detect mode could
+ * otherwise switch CRS off, skip its rules or change its anomaly scoring.
+ */
+const FOREIGN_ACTIONS = new Set(['ctl', 'skip', 'skipafter', 'exec']);
+/** TX variables CRS reads to score and decide (anomaly scores, paranoia levels, thresholds, its settings). */
+const CRS_TX = /^!?tx\.(?:[a-z0-9_]*(?:anomaly|paranoia|threshold|score)|crs_|critical_|error_|warning_|notice_|early_blocking|enforce_)/i;
+
 function checkRaw(r: RawRule, field: string, file: string): void {
   let chains;
   try {
@@ -156,6 +165,11 @@ function checkRaw(r: RawRule, field: string, file: string): void {
     const op = link.operator.replace(/^!/, '');
     if (op.startsWith('@rx ')) checkRegex(op.slice(4).replace(/\\"/g, '"'), `${field}/seclang`, file);
     if (/^@(pmFromFile|ipMatchFromFile|inspectFile|rbl)/.test(op)) throw new PatchValidationError(file, `${field}/seclang`, `operator ${op.split(' ')[0]} needs external resources; not allowed in patches`);
+    for (const a of link.actions) {
+      const name = a.name.toLowerCase();
+      if (FOREIGN_ACTIONS.has(name)) throw new PatchValidationError(file, `${field}/seclang`, `action ${a.name} is not allowed in patches: a patch runs before CRS and must not change how other rules evaluate the request`);
+      if (name === 'setvar' && CRS_TX.test((a.value ?? '').replace(/^'|'$/g, ''))) throw new PatchValidationError(file, `${field}/seclang`, `setvar:${a.value} is not allowed in patches: CRS scores and decides with that variable (a patch blocks with its own mode instead)`);
+    }
   }
 }
 

@@ -17,7 +17,7 @@ import { AdminServer } from './admin.js';
 import type { ProxyServer, ReloadResult } from './server.js';
 
 type ToWorker = { vpatch: 'reload'; seq: number } | { vpatch: 'reopen' } | { vpatch: 'shutdown' };
-type ToPrimary = { vpatch: 'ready' } | { vpatch: 'reload-result'; seq: number; result: ReloadResult };
+type ToPrimary = { vpatch: 'ready'; patches?: ReloadResult['patches'] } | { vpatch: 'reload-result'; seq: number; result: ReloadResult };
 
 export interface PrimaryOptions {
   config: ProxyConfig;
@@ -36,13 +36,27 @@ export async function runPrimary(opts: PrimaryOptions): Promise<void> {
   let shuttingDown = false;
   const restarts: number[] = [];
   const aggregator = new AggregatorRegistry();
+  // What each worker reports it loaded (GET /status `patches`): on start and after each successful reload.
+  const workerPatches = new Map<number, NonNullable<ReloadResult['patches']>>();
+  const patchesStatus = (): unknown => {
+    const all = [...workerPatches.values()];
+    if (all.length === 0) return null;
+    const key = (p: NonNullable<ReloadResult['patches']>): string => JSON.stringify(p.bundle) + p.source + p.enabled;
+    if (all.every((p) => key(p) === key(all[0]!))) return all[0];
+    // workers disagree (one failed a reload, or a new worker loaded a newer bundle): no single bundle to report
+    return { mixed: true, workers: [...workerPatches.entries()].map(([id, p]) => ({ worker: id, ...p })) };
+  };
 
   const fork = (): Worker => {
     const w = cluster.fork({ VPATCH_CLUSTER_WORKER: '1' });
     w.on('message', (msg: ToPrimary) => {
       if (!msg || typeof msg !== 'object') return;
-      if (msg.vpatch === 'ready') ready.add(w.id);
+      if (msg.vpatch === 'ready') {
+        ready.add(w.id);
+        if (msg.patches) workerPatches.set(w.id, msg.patches);
+      }
       if (msg.vpatch === 'reload-result') {
+        if (msg.result.ok && msg.result.patches) workerPatches.set(w.id, msg.result.patches);
         const p = pending.get(msg.seq);
         if (p) {
           p.results.set(w.id, msg.result);
@@ -52,6 +66,7 @@ export async function runPrimary(opts: PrimaryOptions): Promise<void> {
     });
     w.on('exit', (code, signal) => {
       ready.delete(w.id);
+      workerPatches.delete(w.id);
       for (const [s, p] of pending) {
         p.expected.delete(w.id);
         if ([...p.expected].every((id) => p.results.has(id))) finishReload(s);
@@ -73,7 +88,7 @@ export async function runPrimary(opts: PrimaryOptions): Promise<void> {
     pending.delete(s);
     const results = [...p.results.values()];
     const failed = results.find((r) => !r.ok);
-    p.done(failed ? { ...failed, ok: false } : { ok: true, generation: Math.max(0, ...results.map((r) => r.generation)), notes: results[0]?.notes ?? [], warnings: results[0]?.warnings ?? [] });
+    p.done(failed ? { ...failed, ok: false } : { ok: true, generation: Math.max(0, ...results.map((r) => r.generation)), notes: results[0]?.notes ?? [], warnings: results[0]?.warnings ?? [], ...(results[0]?.patches ? { patches: results[0].patches } : {}) });
   };
 
   const broadcast = (msg: ToWorker): void => {
@@ -114,7 +129,7 @@ export async function runPrimary(opts: PrimaryOptions): Promise<void> {
         metrics: async () => ({ contentType: aggregator.contentType, body: await aggregator.clusterMetrics() }),
         ready: () => !shuttingDown && ready.size === n,
         reload: () => reload() as Promise<ReloadResult & Record<string, unknown>>,
-        status: () => ({ pid: process.pid, role: 'primary', workers: n, ready: ready.size }),
+        status: () => ({ pid: process.pid, role: 'primary', workers: n, ready: ready.size, patches: patchesStatus() }),
       },
       config.admin.token,
     );
@@ -168,7 +183,7 @@ export function attachWorker(server: ProxyServer): void {
   process.on('SIGINT', () => undefined);
   process.on('SIGHUP', () => undefined);
   process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
-  process.send?.({ vpatch: 'ready' } satisfies ToPrimary);
+  process.send?.({ vpatch: 'ready', patches: server.status().patches as ReloadResult['patches'] } satisfies ToPrimary);
 }
 
 export const isClusterWorker = (): boolean => cluster.isWorker && process.env.VPATCH_CLUSTER_WORKER === '1';

@@ -74,8 +74,12 @@ export interface RulesConfig {
   executingParanoia: number | null;
   inboundAnomalyThreshold: number;
   outboundAnomalyThreshold: number;
-  /** `builtin`, `none` or a directory of patch files. */
+  /** `builtin`, `none` or a directory of patch files: what is served when `env` has no active bundle. */
   patches: string;
+  /** Environment (deployment stage) whose active bundle is served from the state database. */
+  env: string;
+  /** State database shared with `vpatch patch` / `vpatch bundle`; null = $VPATCH_DB's default location. */
+  stateDb: string | null;
   /** Extra SecLang files (globs allowed), loaded after the CRS and patches. */
   files: string[];
   /** Inline SecLang, loaded last. */
@@ -285,6 +289,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { path: 'rules.inboundAnomalyThreshold', flag: 'inbound-threshold', env: 'VPATCH_INBOUND_THRESHOLD', kind: 'int', min: 1, max: 10000, defaultText: '5', doc: 'CRS inbound anomaly score threshold.' },
   { path: 'rules.outboundAnomalyThreshold', flag: 'outbound-threshold', env: 'VPATCH_OUTBOUND_THRESHOLD', kind: 'int', min: 1, max: 10000, defaultText: '4', doc: 'CRS outbound anomaly score threshold.' },
   { path: 'rules.patches', flag: 'patches', env: 'VPATCH_PATCHES', kind: 'string', arg: 'builtin|none|DIR', defaultText: 'builtin', doc: 'Virtual patches: the built-in catalog, none, or a directory of patch files.' },
+  { path: 'rules.env', flag: 'env', env: 'VPATCH_ENV', kind: 'string', arg: 'NAME', defaultText: 'production', doc: 'Environment whose active bundle (`vpatch bundle activate --env NAME`) is served: its exact patches, modes, CRS settings and exclusions. With no state database or no active bundle there, `rules.patches` is served in each patch\'s default mode.' },
+  { path: 'rules.stateDb', flag: 'db', env: 'VPATCH_DB', kind: 'path', arg: 'FILE', defaultText: '~/.local/state/vpatch/vpatch.db', doc: 'State database shared with `vpatch patch` and `vpatch bundle` (environments, bundles, activations). Default: `$XDG_STATE_HOME/vpatch/vpatch.db`, else `~/.local/state/vpatch/vpatch.db`. Read only when the proxy loads or reloads its rules.' },
   { path: 'rules.files', flag: 'rules', env: 'VPATCH_RULES', kind: 'list', repeatable: true, arg: 'FILE', defaultText: '(none)', doc: 'Extra SecLang files (globs allowed), loaded after CRS and patches. Repeatable.' },
   { path: 'rules.exclusions.ids', flag: 'exclude-rule', env: 'VPATCH_EXCLUDE_RULES', kind: 'list', repeatable: true, arg: 'ID', defaultText: '(none)', doc: 'Rule ids or ranges (`920000-920999`) removed everywhere. Repeatable.' },
   { path: 'rules.exclusions.tags', flag: 'exclude-tag', env: 'VPATCH_EXCLUDE_TAGS', kind: 'list', repeatable: true, arg: 'TAG', defaultText: '(none)', doc: 'Rules carrying this tag are removed everywhere. Repeatable.' },
@@ -338,6 +344,8 @@ export function defaultConfig(): ProxyConfig {
       inboundAnomalyThreshold: 5,
       outboundAnomalyThreshold: 4,
       patches: 'builtin',
+      env: 'production',
+      stateDb: null,
       files: [],
       inline: '',
       exclusions: { ids: [], tags: [] },
@@ -764,7 +772,7 @@ class Validator {
     }
 
     // Rules
-    const rules = this.obj(top.rules, ['rules'], ['crsDir', 'crsSetup', 'paranoia', 'executingParanoia', 'inboundAnomalyThreshold', 'outboundAnomalyThreshold', 'patches', 'files', 'inline', 'exclusions']);
+    const rules = this.obj(top.rules, ['rules'], ['crsDir', 'crsSetup', 'paranoia', 'executingParanoia', 'inboundAnomalyThreshold', 'outboundAnomalyThreshold', 'patches', 'env', 'stateDb', 'files', 'inline', 'exclusions']);
     if (rules) {
       const r = c.rules;
       if (rules.crsDir !== undefined && rules.crsDir !== null && rules.crsDir !== '') r.crsDir = this.file(rules.crsDir, ['rules', 'crsDir']) ?? null;
@@ -776,6 +784,13 @@ class Validator {
       r.outboundAnomalyThreshold = this.int(rules.outboundAnomalyThreshold, ['rules', 'outboundAnomalyThreshold'], 1, 10000) ?? r.outboundAnomalyThreshold;
       const patches = this.str(rules.patches, ['rules', 'patches'], { nonEmpty: true });
       if (patches !== undefined) r.patches = patches === 'builtin' || patches === 'none' ? patches : resolvePath(this.baseDir, patches);
+      const env = this.str(rules.env, ['rules', 'env'], { nonEmpty: true });
+      if (env !== undefined) {
+        // the state store's rule for environment names (src/patches/store.ts)
+        if (!/^[a-z0-9][a-z0-9_.-]{0,62}$/i.test(env.trim())) this.err(['rules', 'env'], `invalid environment name ${show(env)} (letters, digits, . _ -; up to 63)`);
+        else r.env = env.trim();
+      }
+      if (rules.stateDb !== undefined && rules.stateDb !== null && rules.stateDb !== '') r.stateDb = this.file(rules.stateDb, ['rules', 'stateDb']) ?? null;
       r.files = (this.list(rules.files, ['rules', 'files']) ?? []).map((f, i) => this.file(f, ['rules', 'files', i])).filter((x): x is string => !!x);
       r.inline = this.str(rules.inline, ['rules', 'inline']) ?? '';
       r.exclusions = this.exclusions(rules.exclusions, ['rules', 'exclusions']);

@@ -20,6 +20,7 @@ import { checkRequest, originForm } from './frontend.js';
 import { headerValue, stripHopByHop } from './headers.js';
 import { renderPage } from './block-page.js';
 import type { ProxyMetrics } from './metrics.js';
+import { patchHits } from './patch-state.js';
 import type { AuditLog } from './audit-log.js';
 import { EngineClock, EngineFailure } from './engine.js';
 import type { Interruption, ProxyTransaction } from './engine.js';
@@ -627,6 +628,10 @@ export class Exchange {
       for (const tag of new Set(matched.flatMap((r) => r.tags))) m.detectionsByTag.inc({ tag });
     }
     if (!txForLog) matched = [];
+    // per-patch attribution: which virtual patch stopped (or only matched) the request
+    const hits = patchHits(txForLog ? this.gen.rules.patches : null, it, matched);
+    if (hits.blocked) m.patchBlocks.inc({ patch: hits.blocked });
+    for (const p of hits.detected) m.patchDetections.inc({ patch: p });
     const durationMs = Number(process.hrtime.bigint() - this.startNs) / 1e6;
     const ruleIds = matched.filter((r) => r.log).map((r) => r.id);
     const req = this.req;
@@ -645,6 +650,8 @@ export class Exchange {
         reason: this.reason || undefined,
         ruleIds: ruleIds.length ? ruleIds : undefined,
         interruptedBy: it?.ruleId ?? would?.ruleId,
+        patch: hits.blocked ?? undefined,
+        patchesDetected: hits.detected.length ? hits.detected : undefined,
         engineMs: this.txUsed ? Math.round(this.clock.seconds * 1e6) / 1000 : undefined,
         complete,
       });

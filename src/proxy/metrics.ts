@@ -4,6 +4,7 @@
  * come from the config, rule ids and tags from the loaded rules, reasons from fixed lists.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { expiredNow, modeCounts, type PatchState } from './patch-state.js';
 
 export class ProxyMetrics {
   readonly registry: Registry;
@@ -23,6 +24,13 @@ export class ProxyMetrics {
   readonly reloads: Counter<'result'>;
   readonly rulesetInfo: Gauge<'generation'>;
   readonly websockets: Counter<'result'>;
+  readonly patchBlocks: Counter<'patch'>;
+  readonly patchDetections: Counter<'patch'>;
+  readonly patchesExpired: Gauge<'patch'>;
+  readonly patchesEnabled: Gauge<'mode'>;
+  readonly bundleInfo: Gauge<'env' | 'version' | 'hash'>;
+  /** The patches of the active rule set, read when metrics are collected (set by the server). */
+  patchState: () => PatchState | null = () => null;
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     const r = (this.registry = new Registry());
@@ -41,8 +49,40 @@ export class ProxyMetrics {
     this.errors = new Counter({ name: 'vpatch_errors_total', help: 'Other errors, by kind', labelNames: ['kind'], registers });
     this.inflight = new Gauge({ name: 'vpatch_inflight_requests', help: 'Requests in progress', registers });
     this.reloads = new Counter({ name: 'vpatch_reloads_total', help: 'Configuration/rule reloads, by result', labelNames: ['result'], registers });
-    this.rulesetInfo = new Gauge({ name: 'vpatch_ruleset_generation', help: 'Generation number of the active rule set (1 at start, +1 per successful reload)', registers });
+    this.rulesetInfo = new Gauge({ name: 'vpatch_ruleset_generation', help: 'Generation number of the active rule set (1 at start, +1 per successful reload)', registers, aggregator: 'max' });
     this.websockets = new Counter({ name: 'vpatch_websocket_upgrades_total', help: 'WebSocket upgrades, by result', labelNames: ['result'], registers });
+    this.patchBlocks = new Counter({ name: 'vpatch_patch_blocks_total', help: 'Requests blocked by a virtual patch (its rule interrupted the request), by patch id', labelNames: ['patch'], registers });
+    this.patchDetections = new Counter({ name: 'vpatch_patch_detection_only_hits_total', help: 'Requests a virtual patch matched without blocking them (patch in detect mode, or a detection-only route), by patch id', labelNames: ['patch'], registers });
+    // Gauges describing the loaded rule set: computed when scraped (an expiry date can pass while
+    // the rule set runs); across cluster workers the maximum is reported, not the sum.
+    const self = this;
+    this.patchesExpired = new Gauge({
+      name: 'vpatch_patches_expired', help: 'Enabled virtual patches that are expired (expiry date passed, or the fix recorded as deployed with vpatch patch retire): 1 per patch id', labelNames: ['patch'], registers, aggregator: 'max',
+      collect() {
+        this.reset();
+        const s = self.patchState();
+        if (s) for (const e of expiredNow(s)) this.set({ patch: e.id }, 1);
+      },
+    });
+    this.patchesEnabled = new Gauge({
+      name: 'vpatch_patches_enabled', help: 'Enabled virtual patches, by mode (block, detect)', labelNames: ['mode'], registers, aggregator: 'max',
+      collect() {
+        this.reset();
+        const s = self.patchState();
+        if (!s) return;
+        const c = modeCounts(s);
+        this.set({ mode: 'block' }, c.block);
+        this.set({ mode: 'detect' }, c.detect);
+      },
+    });
+    this.bundleInfo = new Gauge({
+      name: 'vpatch_bundle_info', help: 'The active bundle served (1); absent when no bundle is active in the environment and rules.patches is served in default modes', labelNames: ['env', 'version', 'hash'], registers, aggregator: 'max',
+      collect() {
+        this.reset();
+        const b = self.patchState()?.bundle;
+        if (b) this.set({ env: b.env, version: String(b.version), hash: b.hash }, 1);
+      },
+    });
     if (opts.defaultMetrics) collectDefaultMetrics({ register: r, prefix: 'vpatch_process_' });
   }
 }

@@ -4,11 +4,16 @@
  *   1. vpatch-base.conf: engine settings (SecRuleEngine, body access and limits, response MIME
  *      types) and the body-processor / body-error rules of ModSecurity's
  *      modsecurity.conf-recommended (ids 200000-200005).
- *   2. When a CRS directory is configured: its crs-setup.conf, then vpatch-crs-tuning.conf
- *      (paranoia levels and anomaly thresholds from the config, id 90001), then rules/*.conf.
- *   3. The virtual-patch catalog (`rules.patches`: builtin, none or a directory).
+ *   2. The virtual patches: the active bundle of `rules.env` in the state database, else
+ *      `rules.patches` (builtin or a directory) in each patch's default mode; none with
+ *      `rules.patches: none`. They come before CRS so that, in every phase, a patch's rules
+ *      run before CRS's: a request both would block is stopped (and attributed) by the patch.
+ *   3. When CRS is on (a CRS directory is configured, and the bundle does not turn CRS off):
+ *      its crs-setup.conf, then vpatch-crs-tuning.conf (paranoia levels and anomaly thresholds
+ *      from the bundle, else the config; id 90001), then rules/*.conf in their own order.
  *   4. Extra SecLang files, then inline SecLang.
- *   5. Exclusions: SecRuleRemoveById / SecRuleRemoveByTag, global plus per route.
+ *   5. Exclusions: SecRuleRemoveById / SecRuleRemoveByTag, global (config and bundle) plus per
+ *      route.
  *
  * One Waf is compiled per distinct exclusion set; routes with the same set share it, and
  * routes in mode `off` get none.
@@ -17,7 +22,10 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ProxyConfig, RouteConfig, RuleExclusions } from './config.js';
 import type { ProxyWaf } from './engine.js';
-import { loadCatalog } from '../patches/loader.js';
+import { loadCatalog, type LoadedCatalog } from '../patches/loader.js';
+import { BUNDLE_EXCLUSIONS_FILE } from '../patches/bundles.js';
+import { defaultDbPath } from '../patches/store.js';
+import { noPatches, patchStateOf, type PatchState } from './patch-state.js';
 import { Waf } from '../engine/index.js';
 
 export type RuleSource = { text: string; name: string } | { file: string };
@@ -54,6 +62,43 @@ export interface RuleSet {
   compileMs: number;
   /** Human-readable list of what was loaded. */
   summary: string[];
+  /** The virtual patches loaded (source, bundle, modes, rule id → patch id). */
+  patches: PatchState;
+  /** The CRS settings in effect. */
+  crs: EffectiveCrs;
+}
+
+/** The CRS settings a rule set runs with: the active bundle's where it sets them, else the config's. */
+export interface EffectiveCrs {
+  enabled: boolean;
+  paranoia: number;
+  executingParanoia: number;
+  inboundAnomalyThreshold: number;
+  outboundAnomalyThreshold: number;
+  /** `bundle` when the active bundle set at least one of these, else `config`. */
+  from: 'config' | 'bundle';
+}
+
+/**
+ * Merges the bundle's CRS settings over the config: `enabled` (CRS on/off; on needs a CRS
+ * directory), `paranoia` (blocking level; the executing level is raised to it when lower),
+ * `inboundAnomalyThreshold`. Throws RuleSetError when the bundle needs CRS and none is configured.
+ */
+export function effectiveCrs(config: ProxyConfig, bundle: LoadedCatalog['crs'] | undefined): EffectiveCrs {
+  const r = config.rules;
+  const b = bundle ?? {};
+  if (b.enabled === true && !r.crsDir) throw new RuleSetError('the active bundle runs with CRS (built with --crs on), but no CRS directory is configured (rules.crsDir / --crs-dir)');
+  const paranoia = b.paranoia ?? r.paranoia;
+  const executing = Math.max(paranoia, r.executingParanoia ?? paranoia);
+  const fromBundle = b.enabled !== undefined || b.paranoia !== undefined || b.inboundAnomalyThreshold !== undefined;
+  return {
+    enabled: b.enabled ?? !!r.crsDir,
+    paranoia,
+    executingParanoia: executing,
+    inboundAnomalyThreshold: b.inboundAnomalyThreshold ?? r.inboundAnomalyThreshold,
+    outboundAnomalyThreshold: r.outboundAnomalyThreshold,
+    from: fromBundle ? 'bundle' : 'config',
+  };
 }
 
 export function baseSecLang(config: ProxyConfig): string {
@@ -108,15 +153,13 @@ export function locateCrs(crsDir: string, crsSetup: string | null): { rulesDir: 
   return { rulesDir, setup };
 }
 
-export function crsTuningSecLang(config: ProxyConfig): string {
-  const r = config.rules;
-  const exec = r.executingParanoia ?? r.paranoia;
+export function crsTuningSecLang(config: ProxyConfig, crs: EffectiveCrs = effectiveCrs(config, undefined)): string {
   return [
-    '# vpatch-crs-tuning.conf: paranoia levels and anomaly thresholds from the vpatch configuration',
+    `# vpatch-crs-tuning.conf: paranoia levels and anomaly thresholds from the ${crs.from === 'bundle' ? 'active bundle and the ' : ''}vpatch configuration`,
     'SecAction "id:90001,phase:1,pass,t:none,nolog,' +
-      `setvar:tx.blocking_paranoia_level=${r.paranoia},setvar:tx.paranoia_level=${r.paranoia},` +
-      `setvar:tx.detection_paranoia_level=${exec},setvar:tx.executing_paranoia_level=${exec},` +
-      `setvar:tx.inbound_anomaly_score_threshold=${r.inboundAnomalyThreshold},setvar:tx.outbound_anomaly_score_threshold=${r.outboundAnomalyThreshold}"`,
+      `setvar:tx.blocking_paranoia_level=${crs.paranoia},setvar:tx.paranoia_level=${crs.paranoia},` +
+      `setvar:tx.detection_paranoia_level=${crs.executingParanoia},setvar:tx.executing_paranoia_level=${crs.executingParanoia},` +
+      `setvar:tx.inbound_anomaly_score_threshold=${crs.inboundAnomalyThreshold},setvar:tx.outbound_anomaly_score_threshold=${crs.outboundAnomalyThreshold}"`,
     '',
   ].join('\n');
 }
@@ -128,25 +171,40 @@ export function exclusionsSecLang(ex: RuleExclusions): string {
   return lines.join('\n') + (lines.length ? '\n' : '');
 }
 
-/** Sources for the shared part (everything but exclusions). */
-export function ruleSources(config: ProxyConfig): { sources: RuleSource[]; summary: string[] } {
+/** Sources for the shared part (everything but exclusions), and what was loaded. */
+export function ruleSources(config: ProxyConfig): { sources: RuleSource[]; summary: string[]; patches: PatchState; crs: EffectiveCrs; exclusions: RuleExclusions } {
   const sources: RuleSource[] = [{ text: baseSecLang(config), name: 'vpatch-base.conf' }];
   const summary: string[] = ['vpatch-base.conf'];
   const r = config.rules;
-  if (r.crsDir) {
-    const { rulesDir, setup } = locateCrs(r.crsDir, r.crsSetup);
-    sources.push({ file: setup }, { text: crsTuningSecLang(config), name: 'vpatch-crs-tuning.conf' }, { file: join(rulesDir, '*.conf') });
-    summary.push(`CRS ${rulesDir} (setup ${setup}, paranoia ${r.paranoia})`);
-  }
+  let catalog: LoadedCatalog | undefined;
+  let patches = noPatches(r.env);
+  const bundleExclusions: RuleExclusions = { ids: [], tags: [] };
   if (r.patches !== 'none') {
-    let catalog;
+    const db = r.stateDb ?? defaultDbPath();
     try {
-      catalog = loadCatalog(r.patches);
+      catalog = loadCatalog(r.patches, { env: r.env, db });
     } catch (err) {
-      throw new RuleSetError(`rules.patches (${r.patches}): ${(err as Error).message}`, { cause: err });
+      throw new RuleSetError(`rules.patches (${r.patches}, environment ${r.env}, state ${db}): ${(err as Error).message}`, { cause: err });
     }
-    sources.push(...catalog.files);
-    summary.push(`patches ${r.patches}: ${catalog.enabled.length} enabled of ${catalog.patches.length}`);
+    // The bundle's exclusions go last, with the others, so they also remove CRS rules.
+    sources.push(...catalog.files.filter((f) => f.name !== BUNDLE_EXCLUSIONS_FILE));
+    if (catalog.exclusions) {
+      bundleExclusions.ids.push(...catalog.exclusions.ruleIds.map(String));
+      bundleExclusions.tags.push(...catalog.exclusions.tags);
+    }
+    patches = patchStateOf(catalog, r.env, r.patches);
+    const b = catalog.bundle;
+    summary.push(b
+      ? `patches: bundle ${b.env}:v${b.version} (${b.hash.slice(0, 12)}), ${catalog.enabled.length} enabled`
+      : `patches ${r.patches} (no active bundle in environment ${r.env}): ${catalog.enabled.length} enabled of ${catalog.patches.length}`);
+  }
+  const crs = effectiveCrs(config, catalog?.crs);
+  if (crs.enabled) {
+    const { rulesDir, setup } = locateCrs(r.crsDir!, r.crsSetup);
+    sources.push({ file: setup }, { text: crsTuningSecLang(config, crs), name: 'vpatch-crs-tuning.conf' }, { file: join(rulesDir, '*.conf') });
+    summary.push(`CRS ${rulesDir} (setup ${setup}, paranoia ${crs.paranoia}, inbound threshold ${crs.inboundAnomalyThreshold}${crs.from === 'bundle' ? ', from the bundle' : ''})`);
+  } else if (r.crsDir) {
+    summary.push(`CRS off: the active bundle was built with --crs off (${r.crsDir} not loaded)`);
   }
   for (const f of r.files) {
     sources.push({ file: f });
@@ -156,7 +214,8 @@ export function ruleSources(config: ProxyConfig): { sources: RuleSource[]; summa
     sources.push({ text: r.inline, name: 'inline' });
     summary.push('inline rules');
   }
-  return { sources, summary };
+  if (bundleExclusions.ids.length || bundleExclusions.tags.length) summary.push(`bundle exclusions: rules ${bundleExclusions.ids.join(',') || '-'}; tags ${bundleExclusions.tags.join(',') || '-'}`);
+  return { sources, summary, patches, crs, exclusions: bundleExclusions };
 }
 
 function mergeExclusions(a: RuleExclusions, b: RuleExclusions): RuleExclusions {
@@ -207,8 +266,9 @@ function toRanges(ids: string[]): Array<[number, number]> {
  */
 export function compileRuleSet(config: ProxyConfig, engine: EngineModule, generation: number): RuleSet {
   const start = performance.now();
-  const { sources, summary } = ruleSources(config);
-  const globalEx = exclusionsSecLang(config.rules.exclusions);
+  const { sources, summary, patches, crs, exclusions: bundleEx } = ruleSources(config);
+  const global = mergeExclusions(config.rules.exclusions, bundleEx);
+  const globalEx = exclusionsSecLang(global);
   const withGlobal = globalEx ? [...sources, { text: globalEx, name: 'vpatch-exclusions.conf' }] : sources;
   const active = config.routes.filter((r) => (r.mode ?? config.mode) !== 'off');
   const warnings: string[] = [];
@@ -235,7 +295,7 @@ export function compileRuleSet(config: ProxyConfig, engine: EngineModule, genera
         byName.set(route.name, base);
         txEx.set(route.name, { ranges: toRanges(ex.ids), tags: ex.tags });
       } else {
-        const merged = mergeExclusions(config.rules.exclusions, ex);
+        const merged = mergeExclusions(global, ex);
         const key = JSON.stringify([merged.ids.slice().sort(), merged.tags.slice().sort()]);
         let waf = groups.get(key);
         if (!waf) {
@@ -257,5 +317,7 @@ export function compileRuleSet(config: ProxyConfig, engine: EngineModule, genera
     warnings,
     compileMs: performance.now() - start,
     summary: [...summary, `${count} compiled rule set(s) for ${config.routes.length} route(s)`],
+    patches,
+    crs,
   };
 }

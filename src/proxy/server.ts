@@ -30,6 +30,7 @@ import { AuditLog } from './audit-log.js';
 import { createLoggers, flushLogger, type Loggers } from './logging.js';
 import { AdminServer } from './admin.js';
 import { randomUUID } from 'node:crypto';
+import { patchStatus } from './patch-state.js';
 
 export interface StartOptions {
   config: ProxyConfig;
@@ -52,6 +53,8 @@ export interface ReloadResult {
   warnings?: string[];
   compileMs?: number;
   notes?: string[];
+  /** The `patches` part of GET /status after the reload (what the cluster primary reports). */
+  patches?: ReturnType<typeof patchStatus>;
 }
 
 interface Listener {
@@ -92,6 +95,7 @@ export class ProxyServer {
 
   private constructor(private readonly opts: StartOptions) {
     this.metrics = opts.metrics ?? new ProxyMetrics({ defaultMetrics: true });
+    this.metrics.patchState = () => this.gen?.rules.patches ?? null;
     this.loggers = opts.loggers ?? createLoggers(opts.config);
     const self = this;
     this.ctx = {
@@ -177,6 +181,8 @@ export class ProxyServer {
       listeners: this.addresses,
       routes: this.gen.config.routes.map((r) => ({ name: r.name, hosts: r.hosts, pathPrefix: r.pathPrefix, upstream: r.upstream, mode: r.mode ?? this.gen.config.mode })),
       rules: this.gen.rules.summary,
+      patches: patchStatus(this.gen.rules.patches),
+      crs: this.gen.rules.crs,
       warnings: this.gen.rules.warnings.length,
       inflight: this.gen.inflight,
     };
@@ -285,7 +291,7 @@ export class ProxyServer {
     for (const w of rules.warnings) this.log.warn({ warning: w }, 'rule warning');
     this.log.info({ generation: id, rules: rules.summary, compileMs: Math.round(rules.compileMs), notes }, 'reloaded');
     this.retire(old, retired);
-    return { ok: true, generation: id, warnings: rules.warnings, compileMs: rules.compileMs, notes };
+    return { ok: true, generation: id, warnings: rules.warnings, compileMs: rules.compileMs, notes, patches: patchStatus(rules.patches) };
   }
 
   /** Closes pools the new generation no longer uses once the old generation's requests are done. */

@@ -69,7 +69,7 @@ interface ApplyResult {
 }
 
 async function applyToServe(target: AdminTarget | undefined, env: string, expectHash?: string): Promise<ApplyResult> {
-  if (!target) return { applied: false, detail: `recorded only (no --admin URL): a serve with VPATCH_ENV=${env} loads it on its next reload` };
+  if (!target) return { applied: false, detail: `recorded only (no --admin URL): a serve with --env ${env} (VPATCH_ENV) loads it on its next reload` };
   let res;
   try {
     res = await reloadServe(target);
@@ -86,9 +86,11 @@ async function applyToServe(target: AdminTarget | undefined, env: string, expect
   const gen = (res.body as { generation?: unknown }).generation;
   let detail = `reloaded ${target.url}${gen !== undefined ? ` (generation ${String(gen)})` : ''}`;
   // a serve that reports its bundle (status.patches.bundle or status.bundle) is checked against what was activated
-  const st = status as { patches?: { bundle?: { hash?: string } }; bundle?: { hash?: string } } | undefined;
+  const st = status as { patches?: { bundle?: { hash?: string } | null; env?: string }; bundle?: { hash?: string } } | undefined;
   const running = st?.patches?.bundle?.hash ?? st?.bundle?.hash;
-  if (running && expectHash && running !== expectHash) return { applied: false, detail: `${detail}, but it reports bundle ${running.slice(0, 12)} instead of ${expectHash.slice(0, 12)} (is it started with VPATCH_ENV=${env} and the same database?)`, status };
+  if (running && expectHash && running !== expectHash) return { applied: false, detail: `${detail}, but it reports bundle ${running.slice(0, 12)} instead of ${expectHash.slice(0, 12)} (is it started with --env ${env} and the same database?)`, status };
+  // a serve that reports it serves no bundle did not load this one (other environment or database, or --patches none)
+  if (expectHash && st?.patches && st.patches.bundle === null) return { applied: false, detail: `${detail}, but it serves no bundle${st.patches.env ? ` (its environment is ${st.patches.env})` : ''}: start it with --env ${env} and the same --db, and without --patches none`, status };
   if (running) detail += `, serving bundle ${running.slice(0, 12)}`;
   return { applied: true, detail, status };
 }
@@ -120,7 +122,7 @@ export function register(program: Command): void {
   const common = (c: Command) =>
     c
       .option('--db <path>', 'state database (default $VPATCH_DB or ~/.local/state/vpatch/vpatch.db)')
-      .option('--env <name>', 'environment (default $VPATCH_ENV or "default")')
+      .option('--env <name>', 'environment (default $VPATCH_ENV or "production", what vpatch serve serves by default)')
       .option('--json', 'JSON output');
   const admin = (c: Command) =>
     c

@@ -23,7 +23,7 @@ export interface CommonOptions {
 }
 
 export function envName(o: { env?: string }): string {
-  return o.env ?? process.env.VPATCH_ENV ?? 'default';
+  return o.env ?? process.env.VPATCH_ENV ?? 'production';
 }
 
 export function openStore(o: { db?: string }): Store {
@@ -84,7 +84,7 @@ export function register(program: Command): void {
     c
       .option('--patches <src>', 'patch source: builtin, a directory or a file (repeatable; default builtin)', collect)
       .option('--db <path>', 'state database (default $VPATCH_DB or ~/.local/state/vpatch/vpatch.db)')
-      .option('--env <name>', 'environment (default $VPATCH_ENV or "default")')
+      .option('--env <name>', 'environment (default $VPATCH_ENV or "production", what vpatch serve serves by default)')
       .option('--json', 'JSON output');
 
   sourceOpt(patch.command('list'))
@@ -208,7 +208,7 @@ export function register(program: Command): void {
     .description('set a patch mode (off|detect|block) in an environment; takes effect in the next bundle')
     .option('--patches <src>', 'patch source (repeatable; default builtin)', collect)
     .option('--db <path>', 'state database')
-    .option('--env <name>', 'environment (default $VPATCH_ENV or "default")')
+    .option('--env <name>', 'environment (default $VPATCH_ENV or "production", what vpatch serve serves by default)')
     .action((id: string, mode: string, o: CommonOptions) => {
       if (!['off', 'detect', 'block'].includes(mode)) throw new Error(`mode must be off, detect or block, not ${mode}`);
       const p = findPatch(loadSources(o), id);
@@ -253,7 +253,7 @@ export function register(program: Command): void {
     .description('record that the fixed version is deployed in an environment (the patch is then reported as expired)')
     .option('--patches <src>', 'patch source (repeatable; default builtin)', collect)
     .option('--db <path>', 'state database')
-    .option('--env <name>', 'environment (default $VPATCH_ENV or "default")')
+    .option('--env <name>', 'environment (default $VPATCH_ENV or "production", what vpatch serve serves by default)')
     .option('--note <text>', 'e.g. "log4j-core 2.17.1 on all app servers"', '')
     .action((id: string, o: CommonOptions & { note: string }) => {
       const p = findPatch(loadSources(o), id);
