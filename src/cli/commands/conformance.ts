@@ -1,5 +1,5 @@
 /**
- * `vpatch conformance crs --crs-dir DIR [--json] [--include RE] [--exclude RE]`
+ * `vpatch conformance crs --crs-dir DIR [--json] [--include RE] [--exclude RE] [--via-serve]`
  * `vpatch conformance seclang --dir DIR [--json]`
  *
  * The CRS command exits non-zero when a test fails that the known-failures file does not
@@ -33,19 +33,35 @@ interface CrsFlags {
   concurrency?: string;
   timeout?: string;
   summary?: boolean;
+  viaServe?: boolean;
+  serveDifferences?: string | false;
+  keepServeDir?: boolean;
 }
 
 async function runCrs(flags: CrsFlags): Promise<void> {
   // Loaded here so that `vpatch --help` does not compile the engine.
   const crs = await import('../../conformance/crs/index.js');
-  const result = await crs.runCrsConformance({
+  const common = {
     crsDir: flags.crsDir,
     ...(flags.include ? { include: regex(flags.include, '--include') } : {}),
     ...(flags.exclude ? { exclude: regex(flags.exclude, '--exclude') } : {}),
     ...(flags.knownFailures === false ? { knownFailuresFile: null } : flags.knownFailures ? { knownFailuresFile: resolve(flags.knownFailures) } : {}),
     ...(flags.concurrency ? { concurrency: Number(flags.concurrency) } : {}),
     ...(flags.timeout ? { timeoutMs: Number(flags.timeout) } : {}),
-  });
+  };
+  let serveInfo: { serveDifferencesFile: string | null; command: string[] } | null = null;
+  let result: Awaited<ReturnType<typeof crs.runCrsConformance>>;
+  if (flags.viaServe) {
+    const r = await crs.runCrsConformanceViaServe({
+      ...common,
+      ...(flags.serveDifferences === false ? { serveDifferencesFile: null } : flags.serveDifferences ? { serveDifferencesFile: resolve(flags.serveDifferences) } : {}),
+      ...(flags.keepServeDir ? { keep: true } : {}),
+    });
+    serveInfo = { serveDifferencesFile: r.serveDifferencesFile, command: r.command };
+    result = r;
+  } else {
+    result = await crs.runCrsConformance(common);
+  }
   if (flags.json) {
     out(JSON.stringify({
       crsVersion: result.crsVersion,
@@ -57,8 +73,12 @@ async function runCrs(flags: CrsFlags): Promise<void> {
     }));
   } else {
     const secs = (result.durationMs / 1000).toFixed(1);
-    out(`CRS ${result.crsVersion} regression suite: ${result.total} tests, ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped (${secs} s)`);
+    out(`CRS ${result.crsVersion} regression suite${serveInfo ? ' over HTTP through vpatch serve' : ''}: ${result.total} tests, ${result.passed} passed, ${result.failed} failed, ${result.skipped} skipped (${secs} s)`);
     out(`  known-failures file: ${result.knownFailuresFile ?? '(none)'}`);
+    if (serveInfo) {
+      out(`  front-end differences file: ${serveInfo.serveDifferencesFile ?? '(none)'}`);
+      out(`  server: ${serveInfo.command.slice(1).join(' ')}`);
+    }
     out(`  overrides that held: ${result.overridesPassed}; known failures: ${result.failed - result.unexpectedFailures.length}; unexpected failures: ${result.unexpectedFailures.length}`);
     if (result.staleKnownFailures.length > 0) out(`  known failures that now pass (remove them from the file): ${result.staleKnownFailures.join(', ')}`);
     if (result.vacuousPasses.length > 0) out(`  passed although the front end answered alone (declare them as overrides): ${result.vacuousPasses.join(', ')}`);
@@ -119,7 +139,7 @@ export function register(program: Command): void {
 
   conformance
     .command('crs')
-    .description('Run the OWASP CRS regression suite (go-ftw tests) in-process against the engine')
+    .description('Run the OWASP CRS regression suite (go-ftw tests) against the engine, in-process or (--via-serve) through vpatch serve')
     .requiredOption('--crs-dir <dir>', 'CRS source directory (with rules/ and tests/regression/tests/)')
     .option('--json', 'print {crsVersion,total,passed,failed,skipped,failures} as JSON')
     .option('--include <regex>', 'only tests whose name (e.g. 942100-3) matches')
@@ -129,6 +149,10 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'tests in flight at once', '16')
     .option('--timeout <ms>', 'read timeout per request', '10000')
     .option('--summary', 'also print failures grouped by category and by rule')
+    .option('--via-serve', 'send every request over real HTTP through a vpatch serve process (rule ids from its audit and error logs) instead of the in-process harness')
+    .option('--serve-differences <file>', 'with --via-serve: declared front-end differences layered over the known failures (default: the repository\'s test/proxy/crs-serve-differences.yaml)')
+    .option('--no-serve-differences', 'with --via-serve: no front-end differences file')
+    .option('--keep-serve-dir', 'with --via-serve: keep vpatch serve\'s working directory (setup file, audit log)')
     .action(async (flags: CrsFlags) => runCrs(flags));
 
   conformance

@@ -13,7 +13,8 @@ import type { AdapterWaf } from '../../adapters/node-http.js';
 import { loadTests } from './loader.js';
 import { buildRequest } from './request-builder.js';
 import { sendRaw } from './raw-client.js';
-import { startHarness, type Harness } from './harness.js';
+import { startHarness } from './harness.js';
+import type { MatchedRule } from '../../engine/api-types.js';
 import { checkStage, type StageFailure, type StageObservation } from './checks.js';
 import { emptyKnownFailures, type KnownFailures } from './known-failures.js';
 import type { FtwOutput, FtwStage, FtwTest } from './types.js';
@@ -21,8 +22,13 @@ import type { FtwOutput, FtwStage, FtwTest } from './types.js';
 export interface CrsRunOptions {
   /** CRS directory: `tests/regression/tests` and `rules/` are read from it. */
   crsDir: string;
-  /** The compiled WAF (see `compileCrsTestWaf`). */
-  waf: AdapterWaf;
+  /** The compiled WAF (see `compileCrsTestWaf`), served by the in-process harness. */
+  waf?: AdapterWaf;
+  /**
+   * Instead of `waf`: where requests go and how a connection's logged rules are collected
+   * (the over-HTTP mode, `serve-target.ts`). Started before the first test, closed after.
+   */
+  target?: () => Promise<StageTarget>;
   /** Go-style regexes over test names (`920100-4`); inclusion wins over exclusion, as in go-ftw. */
   include?: RegExp;
   exclude?: RegExp;
@@ -106,21 +112,47 @@ function requestMethod(bytes: Buffer): string {
   return sp > 0 && sp < 64 ? bytes.subarray(0, sp).toString('latin1') : '';
 }
 
+/** What a connection's transactions logged, as the checks need it. */
+export interface CollectedRules {
+  rules: Array<Pick<MatchedRule, 'id' | 'log' | 'errorLogLine'>>;
+  /** Engine or harness errors on this connection. */
+  errors: string[];
+  /** Transactions the engine ran on this connection (0: the front end answered alone). */
+  transactions: number;
+}
+
+/** A server the stages are sent to: the in-process harness, or `vpatch serve` over HTTP. */
+export interface StageTarget {
+  host: string;
+  port: number;
+  /** Called when a stage's connection is established, before anything is written. */
+  onConnect?(clientPort: number): void;
+  /** The rules logged on the connection from `clientPort`, once it is closed and its transactions are done; null on timeout. */
+  collect(clientPort: number, timeoutMs: number): Promise<CollectedRules | null>;
+  close(): Promise<void>;
+}
+
 interface StageRun {
   failure: StageFailure | null;
   seen: StageObservation | null;
   transactions: number;
 }
 
-async function runStage(harness: Harness, stage: FtwStage, expected: FtwOutput, timeoutMs: number): Promise<StageRun> {
+async function runStage(harness: StageTarget, stage: FtwStage, expected: FtwOutput, timeoutMs: number): Promise<StageRun> {
   let bytes: Buffer;
   try {
     bytes = buildRequest(stage.input).bytes;
   } catch (err) {
     return { failure: { kind: 'harness', message: `cannot build the request: ${err instanceof Error ? err.message : String(err)}` }, seen: null, transactions: 0 };
   }
-  const exchange = await sendRaw(bytes, { host: harness.host, port: harness.port, timeoutMs, method: requestMethod(bytes) });
-  let collected = null;
+  const exchange = await sendRaw(bytes, {
+    host: harness.host,
+    port: harness.port,
+    timeoutMs,
+    method: requestMethod(bytes),
+    ...(harness.onConnect ? { onConnect: (p: number) => harness.onConnect!(p) } : {}),
+  });
+  let collected: CollectedRules | null = null;
   if (exchange.localPort !== 0) collected = await harness.collect(exchange.localPort, timeoutMs + 5000);
   if (exchange.localPort !== 0 && collected === null) {
     return { failure: { kind: 'harness', message: 'the server did not finish the transaction' }, seen: null, transactions: 0 };
@@ -138,7 +170,7 @@ async function runStage(harness: Harness, stage: FtwStage, expected: FtwOutput, 
   return { failure: checkStage(expected, seen), seen, transactions: collected?.transactions ?? 0 };
 }
 
-async function runTest(harness: Harness, test: FtwTest, known: KnownFailures, timeoutMs: number): Promise<TestOutcome> {
+async function runTest(harness: StageTarget, test: FtwTest, known: KnownFailures, timeoutMs: number): Promise<TestOutcome> {
   const override = known.overrides.get(test.name);
   const knownFailure = known.knownFailures.get(test.name);
   const stages: StageResult[] = [];
@@ -210,7 +242,8 @@ export async function runCrsTests(options: CrsRunOptions): Promise<CrsRunResult>
     }
   }
 
-  const harness = await startHarness(options.waf);
+  if (!options.waf && !options.target) throw new Error('runCrsTests: give waf or target');
+  const harness: StageTarget = options.target ? await options.target() : await startHarness(options.waf!);
   try {
     let next = 0;
     const worker = async (): Promise<void> => {
