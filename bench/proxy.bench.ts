@@ -14,7 +14,7 @@
  *
  *   node dist/bench/proxy.bench.js [--crs-dir DIR] [--rounds 3] [--duration 8] [--warmup 2]
  *     [--connections 16] [--core 1] [--load-core 0] [--systems bare,modsec,crs,vp]
- *     [--profiles get,form,json,sqli] [--json FILE] [--keep]
+ *     [--profiles get,form,json,sqli] [--engine-budget 30s] [--json FILE] [--keep]
  *
  * Needs nginx, libnginx-mod-http-modsecurity, wrk and taskset; installs the missing ones with
  * `apt-get install -y`. Everything listens on 127.0.0.1 only.
@@ -24,7 +24,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync, readFileSync, readdirSy
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PROFILES, wrkScript, type Profile } from './proxy/profiles.js';
-import { SYSTEMS, startBare, startModsec, startOrigin, startVpatch, type Env, type Running, type SystemKey } from './proxy/systems.js';
+import { SYSTEMS, vpatchCommand, startBare, startModsec, startOrigin, startVpatch, type Env, type Running, type SystemKey } from './proxy/systems.js';
 import { affinityOf, cmdOutput, cpuSeconds, ensureTools, freePorts } from './proxy/procs.js';
 import { runWrk, type WrkResult } from './proxy/wrk.js';
 import { repoRoot, defaultCrsDir } from './fidelity/settings.js';
@@ -108,6 +108,9 @@ async function main(): Promise<void> {
   const connections = num('--connections', 16);
   const core = flag('--core') ?? (cpus().length > 1 ? '1' : '0');
   const loadCore = flag('--load-core') ?? '0';
+  // vpatch's default engine budget (250 ms) answers 503 when inspection takes longer; the
+  // benchmark measures the inspection instead (the start-of-run check reports any 503).
+  const engineBudget = flag('--engine-budget') ?? '30s';
   const systemKeys = (flag('--systems') ?? 'bare,modsec,crs,vp').split(',') as SystemKey[];
   const profileKeys = (flag('--profiles') ?? PROFILES.map((p) => p.key).join(',')).split(',');
   const profiles = PROFILES.filter((p) => profileKeys.includes(p.key));
@@ -118,7 +121,7 @@ async function main(): Promise<void> {
   ensureTools(log);
 
   const dir = mkdtempSync(join(tmpdir(), 'vpatch-bench-'));
-  const env: Env = { repo, dir, crsDir, core, loadCore };
+  const env: Env = { repo, dir, crsDir, core, loadCore, engineBudget };
   const scripts = new Map<string, string>();
   for (const p of profiles) {
     const f = join(dir, `${p.key}.lua`);
@@ -256,6 +259,7 @@ async function main(): Promise<void> {
 
   const out: string[] = [];
   out.push(`Machine: ${machine.cpus} vCPU ${machine.cpuModel}; load average ${machine.loadBefore} before, ${machine.loadAfter} after. Node ${machine.node}, nginx ${machine.nginx}, libmodsecurity ${machine.libmodsecurity}, ${machine.wrk.replace(/\s*\[.*$/, '')}, CRS ${machine.crs}.`);
+  out.push(`vpatch: \`${vpatchCommand('crs', engineBudget)}\` and \`${vpatchCommand('vp', engineBudget)}\`.`);
   out.push(`Systems pinned to CPU ${core}; origin (nginx) and wrk (1 thread, ${connections} connections) on CPU ${loadCore}. ${rounds} interleaved rounds; per round, profile and system: ${warmup} s warm-up, ${duration} s measured. Medians over rounds.`);
   out.push('');
   out.push('Start-of-run check (status of one request per profile):');

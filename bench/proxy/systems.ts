@@ -56,6 +56,8 @@ export interface Env {
   core: string;
   /** CPU list for the origin (and wrk). */
   loadCore: string;
+  /** vpatch's engine time budget per request (--timeout-engine). */
+  engineBudget: string;
 }
 
 function tailOf(file: string, n = 15): string {
@@ -217,11 +219,12 @@ export async function startVpatch(env: Env, key: 'crs' | 'vp', port: number, ori
   mkdirSync(dir, { recursive: true });
   const bin = resolve(env.repo, 'bin', 'vpatch.js');
   const rules = key === 'crs' ? ['--crs-dir', env.crsDir, '--paranoia', '1', '--patches', 'none'] : ['--patches', 'builtin'];
-  const args = [bin, 'serve', '--workers', '1', ...rules, '--upstream', `http://127.0.0.1:${originPort}`, '--listen', `127.0.0.1:${port}`, '--admin-listen', `127.0.0.1:${adminPort}`, '--audit-log-path', join(dir, 'audit.log')];
+  const args = [bin, 'serve', '--workers', '1', ...rules, '--upstream', `http://127.0.0.1:${originPort}`, '--listen', `127.0.0.1:${port}`, '--admin-listen', `127.0.0.1:${adminPort}`, '--audit-log-path', join(dir, 'audit.log'), '--timeout-engine', env.engineBudget];
   const spec = SYSTEMS.find((s) => s.key === key)!;
   return launch(env, key, spec.name, port, env.core, process.execPath, args, join(dir, 'access.log'), join(dir, 'error.log'), 120_000);
 }
 
-export function vpatchCommand(key: 'crs' | 'vp'): string {
-  return key === 'crs' ? 'vpatch serve --workers 1 --crs-dir CRS --paranoia 1 --patches none' : 'vpatch serve --workers 1 --patches builtin';
+export function vpatchCommand(key: 'crs' | 'vp', engineBudget: string): string {
+  const rules = key === 'crs' ? '--crs-dir CRS --paranoia 1 --patches none' : '--patches builtin';
+  return `vpatch serve --workers 1 ${rules} --upstream ORIGIN --audit-log-path FILE --timeout-engine ${engineBudget}`;
 }
