@@ -84,9 +84,12 @@ export class SqlLexer {
     this.input = input;
     this.pos = 0;
     this.pendingQuote = quote;
+    this.mysql = quote === 0x22;
   }
 
   private pendingQuote = 0;
+  /** MySQL comment rules: `--` is a comment only before whitespace or the end. */
+  private mysql = false;
 
   /** Read the next token into this.type/opKind/start/end. Returns false at the end of input. */
   next(): boolean {
@@ -139,7 +142,8 @@ export class SqlLexer {
       case 0x40: // @ variable
         return this.variable(i);
       case 0x2d: // -
-        if (n1 === 0x2d) {
+        // MySQL (read in the double-quote context, as v3 does) needs whitespace after `--`
+        if (n1 === 0x2d && !(this.mysql && i + 2 < len && CLASS[input.charCodeAt(i + 2) & 0xff] !== C_WS)) {
           // `--` alone ends a statement; `-- text` (even `-- `) is a different token
           const end = lineEnd(input, i + 2);
           return this.emit(end, end === i + 2 ? Tok.Comment : Tok.CommentText);
