@@ -171,13 +171,9 @@ export function fingerprintKey(input: string, quote: number): number {
   for (let i = 0; i < n; i++) key = key * 32 + outType[i]!;
   if (n <= 3) {
     // v3 calls `1 or 1` text but `1 or 1=1` an attack: folding matters next to AND/OR only
-    let strings = false;
     let logic = false;
-    for (let i = 0; i < n; i++) {
-      if (outType[i] === Tok.String) strings = true;
-      if (outType[i] === Tok.Logic) logic = true;
-    }
-    if (folded && logic && !strings) key += FOLDED;
+    for (let i = 0; i < n; i++) if (outType[i] === Tok.Logic) logic = true;
+    if (folded && logic) key += FOLDED;
     if (quote !== 0) key += QUOTED;
     if (lastOpen) key += OPEN;
   }

@@ -82,7 +82,7 @@ export const OUT_CHAR = ' 1snvkUETBfo&c(),;.:{}\\Xcccfffnt';
 /**
  * Key bits above the five tokens, for fingerprints of at most three tokens, where v3 looks
  * closer before it calls a short fingerprint an attack. Table strings print them as prefixes.
- *  - FOLDED (`~`): something was folded away to get a fingerprint with AND/OR and no string
+ *  - FOLDED (`~`): something was folded away to get a fingerprint with AND/OR
  *    (a comment between two tokens, a unary operator, `1=1` into `1`): `1 or 1=1` and
  *    `1 or/**\/1` are attacks, `1 or 1` is text
  *  - QUOTED (`^`): read in a quote context (the input starts inside a string)
