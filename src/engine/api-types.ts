@@ -56,7 +56,7 @@ export type TraceEvent =
   /** setvar wrote `COLLECTION:key` (`value` null when it deleted it). */
   | { type: 'setvar'; ruleId: number; collection: string; key: string; value: string | null }
   /** The whole chain matched; msg and logdata expanded now, as for the log. */
-  | { type: 'match'; ruleId: number; msg: string; logdata: string };
+  | { type: 'match'; ruleId: number; msg: string; logdata: string; tags: string[] };
 
 export interface TransactionOptions {
   /** Transaction id (UNIQUE_ID); generated when absent. */

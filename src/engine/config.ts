@@ -62,7 +62,7 @@ export function defaultEngineConfig(): EngineConfig {
     auditLog: null,
     auditLogRelevantStatus: null,
     componentSignatures: [],
-    webAppId: 'default',
+    webAppId: '',
     serverSignature: null,
   };
 }

@@ -41,12 +41,16 @@ export class Macro {
       const ref = parseReference(text.slice(start + 2, end));
       if (ref === null) {
         literal += text.slice(start, end + 1);
+        pos = end + 1;
       } else {
         if (literal !== '') parts.push(literal);
         literal = '';
         parts.push(ref);
+        pos = end + 1;
+        // ModSecurity v3 reads `%{VAR}%` as `%{VAR}`: a '%' right after the reference (and
+        // not starting the next one) belongs to it.
+        if (text[pos] === '%' && text[pos + 1] !== '{') pos++;
       }
-      pos = end + 1;
     }
     literal += text.slice(pos);
     if (literal !== '') parts.push(literal);

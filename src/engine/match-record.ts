@@ -72,7 +72,7 @@ export class MatchRecord implements MatchedRule {
     this.msg = rule.msg === null ? '' : rule.msg.expand(tx);
     this.logdata = rule.logdata === null ? '' : rule.logdata.expand(tx);
     this.severity = rule.severity;
-    this.tags = rule.tags;
+    this.tags = expandTags(tx, rule);
     this.rev = rule.rev;
     this.ver = rule.ver;
     this.maturity = rule.maturity;
@@ -108,6 +108,13 @@ export class MatchRecord implements MatchedRule {
     }
     return this.line_;
   }
+}
+
+/** The rule's tags with their macros expanded now (ModSecurity v3 expands them when it logs). */
+export function expandTags(tx: Transaction, rule: Rule): string[] {
+  const macros = rule.tagMacros;
+  if (macros === undefined) return rule.tags;
+  return rule.tags.map((t, i) => macros.get(i)?.expand(tx) ?? t);
 }
 
 function lastLink(rule: Rule): Rule {

@@ -69,6 +69,8 @@ export interface Rule {
   msg: Macro | null;
   logdata: Macro | null;
   tags: string[];
+  /** Tags written with macros, by index in `tags`: expanded when the rule is logged. */
+  tagMacros?: Map<number, Macro>;
   severity: number | undefined;
   rev: string;
   ver: string;

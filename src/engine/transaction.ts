@@ -9,7 +9,7 @@ import { TransformCache } from './transform-pipeline.js';
 import { ValueSink } from './value-sink.js';
 import * as bodyProcessors from './body/index.js';
 import type { XmlDocument } from './body/index.js';
-import { MatchRecord } from './match-record.js';
+import { expandTags, MatchRecord } from './match-record.js';
 import type { CollectionStore } from './collection-store.js';
 import { buildAuditLogEntry, type AuditLogEntry } from './audit-log.js';
 import { type CandidateIndex, type LinkPlan, SOURCE_SCALAR } from './candidates.js';
@@ -41,11 +41,12 @@ export interface TransactionHost {
 }
 
 let idCounter = 0;
-const ID_PREFIX = Date.now().toString(36) + Math.floor(Math.random() * 0xffffff).toString(36);
+/** Digits, a dot, digits, as ModSecurity v3 writes UNIQUE_ID ("1700000000123.456789"): this process's start and a random part, then a counter. */
+const ID_PREFIX = `${Date.now()}${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`;
 
 function generateId(): string {
   idCounter = (idCounter + 1) >>> 0;
-  return `${ID_PREFIX}${idCounter.toString(36).padStart(6, '0')}`;
+  return `${ID_PREFIX}.${String(idCounter).padStart(6, '0')}`;
 }
 
 const NO_FILES_LIMIT_MESSAGE = 'Request body excluding files is bigger than the maximum expected.';
@@ -240,6 +241,8 @@ export class Transaction {
       if (m !== null) parsedUri = m[1]!;
     }
     this.requestUri = parsedUri;
+    // ModSecurity v3: URLENCODED_ERROR exists from the start, 0 until a query or body has a bad escape.
+    this.urlencodedError ??= '0';
     if (this.queryString !== '') {
       const result = bodyProcessors.parseUrlencodedDetailed(this.queryString, this.waf.config.argumentSeparator);
       for (const [name, value] of result.args) this.addArgument(this.argsGet, name, value);
@@ -269,6 +272,12 @@ export class Transaction {
     } else if (lower === 'authorization') {
       const sp = value.indexOf(' ');
       this.authType = sp < 0 ? value : value.slice(0, sp);
+      // REMOTE_USER as ModSecurity v3 reads it: the user part of `Basic base64(user:password)`.
+      if (value.length > 6) {
+        const credentials = Buffer.from(value.slice(6), 'base64').toString('latin1');
+        const colon = credentials.indexOf(':');
+        if (colon >= 0) this.remoteUser = credentials.slice(0, colon);
+      }
     }
   }
 
@@ -378,8 +387,15 @@ export class Transaction {
       case 'JSON': {
         if (body.length === 0) break;
         const result = bodyProcessors.parseJson(body, { depthLimit: config.requestBodyJsonDepthLimit });
-        for (const [n, v] of result.args) this.addArgument(this.argsPost, n, v);
         error = result.error;
+        for (const [n, v] of result.args) {
+          if (this.args.size >= config.argumentsLimit) {
+            // ModSecurity v3 stops the JSON parser when SecArgumentsLimit is reached.
+            error = 'JSON parsing error: parse error: client cancelled parse via callback return value\n';
+            break;
+          }
+          this.addArgument(this.argsPost, n, v);
+        }
         break;
       }
       case 'XML': {
@@ -604,7 +620,7 @@ export class Transaction {
       for (let i = 0; i < actions.length; i++) actions[i]!.execute(this, link);
     }
     this.currentRule = starter;
-    if (trace !== null) trace({ type: 'match', ruleId: starter.id, msg: starter.msg?.expand(this) ?? '', logdata: starter.logdata?.expand(this) ?? '' });
+    if (trace !== null) trace({ type: 'match', ruleId: starter.id, msg: starter.msg?.expand(this) ?? '', logdata: starter.logdata?.expand(this) ?? '', tags: expandTags(this, starter) });
     this.onFullMatch(starter);
     return true;
   }

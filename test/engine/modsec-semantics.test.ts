@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Waf, SecLangError, type CompiledWaf, type Transaction } from '../../src/engine/index.js';
 import type { TraceEvent } from '../../src/engine/api-types.js';
+import { getVariable } from '../../src/engine/variables/index.js';
 
 interface RequestSpec {
   uri?: string;
@@ -62,7 +63,7 @@ SecRule REQUEST_METHOD "@streq GET" "t:none"`);
     { type: 'link', ruleId: 7, link: 0, matched: true },
     { type: 'value', ruleId: 7, link: 1, variable: 'REQUEST_METHOD', raw: 'GET', value: 'GET', matched: true },
     { type: 'link', ruleId: 7, link: 1, matched: true },
-    { type: 'match', ruleId: 7, msg: 'm a', logdata: '' },
+    { type: 'match', ruleId: 7, msg: 'm a', logdata: '', tags: [] },
   ]);
 });
 
@@ -195,4 +196,49 @@ test('URI: a fragment is not part of REQUEST_URI, QUERY_STRING or ARGS; the path
   assert.equal(tx.requestBasename, 'c');
   assert.deepEqual(tx.args.keys, ['x', 'y']);
   assert.equal(tx.requestUriRaw, '/a%23b/t%3fo/c?x=1&y=2#frag?z=3');
+});
+
+test('macros: a "%" right after %{VAR} belongs to the reference; tags expand their macros when logged', () => {
+  const waf = Waf.fromText(`SecRule REQUEST_HEADERS "@rx PHPSESSID" "id:1,phase:1,pass,log,capture,msg:'This is a test: %{TX.0}% ops',logdata:'%{TX.0}%%{TX.0}',tag:'teste %{REQUEST_HEADERS:Pragma}%',setvar:TX.something%{TX.0}%"`);
+  const tx = run(waf, { headers: [['Host', 'h'], ['Cookie', 'PHPSESSID=1'], ['Pragma', 'no-cache']] });
+  const m = tx.matchedRules[0]!;
+  assert.equal(m.msg, 'This is a test: PHPSESSID ops');
+  assert.equal(m.logdata, 'PHPSESSIDPHPSESSID');
+  assert.deepEqual(m.tags, ['teste no-cache']);
+  assert.equal(tx.getCollectionValue('TX', 'somethingPHPSESSID'), '1');
+  assert.match(m.errorLogLine, /\[tag "teste no-cache"\]/);
+  // Selectors compare the tag as written.
+  const removed = Waf.fromText(`SecRuleRemoveByTag "teste %{REQUEST_HEADERS:Pragma}%"\nSecRule ARGS "x" "id:1,phase:1,deny,tag:'teste %{REQUEST_HEADERS:Pragma}%'"`);
+  assert.equal(run(removed, { uri: '/?a=x' }).interruption, null);
+});
+
+test('variables as v3 sets them: URLENCODED_ERROR 0 by default, WEBAPPID empty, REMOTE_USER from Basic auth, numeric UNIQUE_ID, MODSEC_BUILD', () => {
+  const waf = Waf.fromText('SecAction "id:1,phase:1,pass,nolog"');
+  const tx = run(waf, { headers: [['Host', 'h'], ['Authorization', 'Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==']] });
+  const value = (name: string): string | undefined => getVariable(name)!.first(tx, null);
+  assert.equal(value('URLENCODED_ERROR'), '0');
+  assert.equal(value('WEBAPPID'), '');
+  assert.equal(value('REMOTE_USER'), 'Aladdin');
+  assert.equal(value('AUTH_TYPE'), 'Basic');
+  assert.match(value('UNIQUE_ID')!, /^[0-9]+\.[0-9]+$/);
+  assert.equal(value('MODSEC_BUILD'), '030009100');
+  assert.equal(run(waf).remoteUser, undefined);
+});
+
+test('SecArgumentsLimit stops the JSON parser with v3\'s error; setvar on a collection nobody opened is traced but not readable', () => {
+  const waf = Waf.fromText(`SecArgumentsLimit 5
+SecRule REQUEST_HEADERS:Content-Type "^application/json" "id:1,phase:1,pass,nolog,ctl:requestBodyProcessor=JSON"
+SecRule REQBODY_ERROR "!@eq 0" "id:2,phase:2,deny,status:400,logdata:'%{REQBODY_ERROR_MSG}'"`);
+  const body = '{"k1":"v1","k2":"v2","k3":"v3","k4":"v4","k5":"v5"}';
+  const tx = run(waf, { uri: '/?foo=bar', method: 'POST', headers: [['Host', 'h'], ['Content-Type', 'application/json']], body });
+  assert.equal(tx.interruption?.status, 400);
+  assert.match(tx.matchedRules[0]!.logdata, /client cancelled parse via callback return value/);
+  assert.equal(tx.args.size, 5);
+  const six = run(Waf.fromText(`SecArgumentsLimit 6\n${'SecRule REQUEST_HEADERS:Content-Type "^application/json" "id:1,phase:1,pass,nolog,ctl:requestBodyProcessor=JSON"'}`), { uri: '/?foo=bar', method: 'POST', headers: [['Host', 'h'], ['Content-Type', 'application/json']], body });
+  assert.equal(six.reqbodyError, '0');
+
+  const trace: TraceEvent[] = [];
+  const ip = run(Waf.fromText(`SecAction "id:1,phase:1,pass,setvar:'ip.block_reason=message123'"`), {}, trace);
+  assert.deepEqual(trace.filter((e) => e.type === 'setvar'), [{ type: 'setvar', ruleId: 1, collection: 'IP', key: 'block_reason', value: 'message123' }]);
+  assert.equal(ip.getCollectionValue('IP', 'block_reason'), undefined);
 });

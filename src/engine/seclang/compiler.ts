@@ -640,9 +640,16 @@ export class SecLangCompiler {
       case 'logdata':
         rule.logdata = Macro.compile(value ?? '');
         return;
-      case 'tag':
-        rule.tags.push(need());
+      case 'tag': {
+        const tag = need();
+        rule.tags.push(tag);
+        // ModSecurity v3 expands macros in tags when it logs them; selectors match the text as written.
+        if (tag.includes('%{')) {
+          const macro = Macro.compile(tag);
+          if (!macro.isLiteral) (rule.tagMacros ??= new Map()).set(rule.tags.length - 1, macro);
+        }
         return;
+      }
       case 'severity': {
         const v = need();
         const sev = /^\d+$/.test(v) ? Number(v) : SEVERITIES[v.toUpperCase()];

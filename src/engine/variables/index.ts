@@ -196,6 +196,8 @@ const definitions: VariableDefinition[] = [
   scalar('TIME_WDAY', (tx) => String(tx.startDate.getDay())),
   scalar('TIME_YEAR', (tx) => String(tx.startDate.getFullYear())),
   scalar('MSC_PCRE_LIMITS_EXCEEDED', () => '0'),
+  // The libmodsecurity build vpatch follows (3.0.9, what Debian 12 ships), for rules that check it.
+  scalar('MODSEC_BUILD', () => '030009100'),
 ];
 
 const byName = new Map<string, VariableDefinition>(definitions.map((d) => [d.name, d]));
