@@ -36,8 +36,9 @@ export function generateBenign(): string[] {
     out.add(`"${a}" ${c} "${b}"`);
     out.add(`${a} ${c} '${b}'`);
     // search queries with an excluded word and a phrase: union -insert "right sleep"
-    out.add(`${a} -${b} "${c} ${a}"`);
-    out.add(`${b} -${a} "${a} ${c}"`);
+    const adj = ADJS[(a.length * 3 + c.length) % ADJS.length]!;
+    out.add(`${a} -${b} "${adj} ${b}"`);
+    out.add(`${b} -${a} "${adj} ${a}"`);
     for (const b of ['shoes', 'coffee', 'table', 'order', 'user', '2', 'time', 'sleep', 'count']) {
       out.add(`${a} ${c} ${b}`);
       out.add(`the ${a} ${c} the ${b}`);
