@@ -28,7 +28,11 @@ export interface CompileOptions extends Partial<WafOptions> {}
 export const Waf = {
   /** Compiles sources in order: `{file}` (globs allowed) or `{text, name?, baseDir?}`. Throws SecLangError with file:line. */
   compile(sources: RuleSource[], options: CompileOptions = {}): CompiledWaf {
-    return new CompiledWaf(sources, { host: options.host ?? nodeHost, ...(options.collectionStore ? { collectionStore: options.collectionStore } : {}) });
+    return new CompiledWaf(sources, {
+      host: options.host ?? nodeHost,
+      ...(options.collectionStore ? { collectionStore: options.collectionStore } : {}),
+      ...(options.candidateIndex === false ? { candidateIndex: false } : {}),
+    });
   },
   fromText(text: string, options: CompileOptions & { fileName?: string; baseDir?: string } = {}): CompiledWaf {
     return Waf.compile([{ text, name: options.fileName ?? '<inline>', baseDir: options.baseDir ?? process.cwd() }], options);

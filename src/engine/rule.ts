@@ -4,6 +4,7 @@ import type { VariableDefinition } from './variables/types.js';
 import type { CompiledRegex } from './regex/index.js';
 import type { TransformNode } from './transform-pipeline.js';
 import type { CompiledAction } from './actions/types.js';
+import type { LinkPlan } from './candidates.js';
 
 /** One variable a rule inspects, e.g. `ARGS`, `REQUEST_HEADERS:User-Agent`, `&TX:foo`, `ARGS:/^id_/`. */
 export interface Target {
@@ -91,6 +92,8 @@ export interface Rule {
   isChainChild: boolean;
   /** The chain starter (itself for a standalone rule). */
   chainStarter: Rule;
+  /** How the candidate index evaluates this link (set by CompiledWaf; null without the index). */
+  inspect: LinkPlan | null;
 }
 
 export interface Marker {

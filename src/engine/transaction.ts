@@ -13,7 +13,7 @@ import { expandTags, MatchRecord } from './match-record.js';
 import type { CollectionStore } from './collection-store.js';
 import { buildAuditLogEntry, type AuditLogEntry } from './audit-log.js';
 import { type CandidateIndex, type LinkPlan, SOURCE_SCALAR } from './candidates.js';
-import { Inspector, meets, type Snapshot, type ValueRecord } from './inspection.js';
+import { admits, hasByte, Inspector, type Snapshot, type ValueRecord } from './inspection.js';
 import { targetSelects } from './variables/families.js';
 
 /** A ctl:ruleRemoveTarget* entry: which rule(s) stop inspecting which variable. */
@@ -701,6 +701,7 @@ export class Transaction {
     const starter = rule.chainStarter;
     const checkRemovals = this.removedTargets !== null;
     const req = plan.req;
+    const unfiltered = req < 0 && plan.bytes === null;
     const node = rule.transforms;
     const multiMatch = rule.multiMatch;
     let matched = false;
@@ -726,13 +727,13 @@ export class Transaction {
           }
           let hit: boolean;
           let value: string;
-          if (req < 0) {
+          if (unfiltered) {
             value = node.parent === null ? raw : inspector.record(node, raw).str;
             hit = this.test(op, value, captures, negated);
           } else {
             const rec = inspector.record(node, raw);
             value = rec.str;
-            hit = meets(rec, req) ? this.test(op, value, captures, negated) : negated;
+            hit = admits(rec, plan) ? this.test(op, value, captures, negated) : negated;
           }
           if (hit) {
             matched = true;
@@ -767,7 +768,9 @@ export class Transaction {
           const key = keys[i]!;
           if (filter && !targetSelects(target, key!, lowerKeys[i]!)) continue;
           if (checkRemovals && this.isTargetRemoved(starter, target, key)) continue;
-          const value = recs[i]!.str;
+          const rec = recs[i]!;
+          if (plan.bytes !== null && !hasByte(rec, plan.bytes)) continue;
+          const value = rec.str;
           if (this.test(op, value, captures, false)) {
             matched = true;
             this.onMatch(rule, target, key, value);
@@ -780,7 +783,7 @@ export class Transaction {
         if (filter && !targetSelects(target, key!, lowerKeys[i]!)) continue;
         if (checkRemovals && this.isTargetRemoved(starter, target, key)) continue;
         const rec = recs[i]!;
-        const hit = req < 0 || meets(rec, req) ? this.test(op, rec.str, captures, negated) : negated;
+        const hit = unfiltered || admits(rec, plan) ? this.test(op, rec.str, captures, negated) : negated;
         if (hit) {
           matched = true;
           this.onMatch(rule, target, key, rec.str);
@@ -797,13 +800,12 @@ export class Transaction {
    */
   private testMultiMatch(rule: Rule, plan: LinkPlan, op: Operator, captures: Captures | null, target: Target, key: string | null, first: ValueRecord, snap: Snapshot | null, i: number): boolean {
     const inspector = this.inspector!;
-    const req = plan.req;
     const negated = rule.operatorNegated;
     let matched = false;
     let rec = first;
     const raw = first.str;
     let prev = raw;
-    if (req < 0 || meets(rec, req) ? this.test(op, raw, captures, negated) : negated) {
+    if (admits(rec, plan) ? this.test(op, raw, captures, negated) : negated) {
       matched = true;
       this.onMatch(rule, target, key, raw);
     }
@@ -814,7 +816,7 @@ export class Transaction {
       const v = rec.str;
       if (v === prev) continue;
       prev = v;
-      if (req < 0 || meets(rec, req) ? this.test(op, v, captures, negated) : negated) {
+      if (admits(rec, plan) ? this.test(op, v, captures, negated) : negated) {
         matched = true;
         this.onMatch(rule, target, key, v);
       }

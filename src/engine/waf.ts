@@ -1,4 +1,5 @@
 import type { TransactionOptions } from './api-types.js';
+import { CandidateIndex } from './candidates.js';
 import { MemoryCollectionStore, type CollectionStore } from './collection-store.js';
 import type { EngineConfig } from './config.js';
 import type { Operator } from './operators/types.js';
@@ -12,6 +13,11 @@ export interface WafOptions {
   host: EngineHost;
   /** Where IP/GLOBAL/SESSION/USER/RESOURCE collections live between transactions (default: in memory). */
   collectionStore?: CollectionStore;
+  /**
+   * Build the rule-set candidate index (default true): rules are only run on values that
+   * can match them. `false` evaluates every rule on every value; the results are the same.
+   */
+  candidateIndex?: boolean;
 }
 
 const DYNAMIC_OPERATOR_CACHE_LIMIT = 256;
@@ -24,6 +30,8 @@ export class CompiledWaf implements TransactionHost {
   readonly ruleSet: CompiledRuleSet;
   readonly collectionStore: CollectionStore;
   readonly auditRelevantStatus: CompiledRegex | null;
+  /** The candidate index, or null when compiled with `candidateIndex: false`. */
+  readonly candidates: CandidateIndex | null;
   private readonly dynamicOperators = new Map<Rule, Map<string, Operator>>();
 
   constructor(sources: RuleSource[], options: WafOptions) {
@@ -33,6 +41,7 @@ export class CompiledWaf implements TransactionHost {
     this.collectionStore = options.collectionStore ?? new MemoryCollectionStore();
     const relevant = this.ruleSet.config.auditLogRelevantStatus;
     this.auditRelevantStatus = relevant === null ? null : compileRegex(relevant, {});
+    this.candidates = options.candidateIndex === false ? null : new CandidateIndex(this.ruleSet);
   }
 
   get config(): EngineConfig {

@@ -40,7 +40,7 @@ const REQ_LIMIT = 4096;
 /** Most literals one factor may expand to. */
 const EXPANSION_LIMIT = 64;
 /** Rate-equivalent cost of one more literal when choosing a factor's window. */
-const LITERAL_COST = 1e-7;
+const LITERAL_COST = 1e-6;
 
 /** Rough probability of each byte in benign request values (the prefilter's model). */
 export const BYTE_FREQ: Float64Array = (() => {

@@ -925,6 +925,7 @@ function newRule(location: SourceLocation, raw: string, trie: TransformTrie): Mu
     chainChild: null,
     isChainChild: false,
     chainStarter: null as unknown as Rule,
+    inspect: null,
     chainFlag: false,
     defaultDisruptive: null,
     defaultAllowScope: '',
