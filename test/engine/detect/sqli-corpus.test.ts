@@ -29,13 +29,13 @@ describe('SQLi detector on the corpora', () => {
     assert.deepEqual(fps, []);
   });
 
-  it('agrees with v3\'s recorded verdicts on at least 98% of the labelled corpus', () => {
+  it('agrees with v3\'s recorded verdicts on at least 99% of the labelled corpus', () => {
     const { values, sqli } = loadLabelled();
     let agree = 0;
     values.forEach((v, i) => {
       if (detectSqli(v).isInjection === (sqli[i] === 1)) agree++;
     });
-    assert.ok(agree / values.length >= 0.98, `agreement ${((agree / values.length) * 100).toFixed(2)}% of ${values.length}`);
+    assert.ok(agree / values.length >= 0.99, `agreement ${((agree / values.length) * 100).toFixed(2)}% of ${values.length}`);
   });
 
   it('catches the hand-written attacks v3 catches, but for a few', () => {

@@ -26,9 +26,9 @@ import { buildOracle, oracleUnavailable, oracleVersion, runOracle, type V3Verdic
 
 /** Lowest agreement (fraction of values with the same verdict) each set may fall to. */
 const FLOORS = {
-  'crs sqli': 0.99,
-  'crs xss': 0.998,
-  'generated attacks sqli': 0.975,
+  'crs sqli': 0.995,
+  'crs xss': 0.999,
+  'generated attacks sqli': 0.985,
   'benign sqli': 0.997,
   'benign xss': 0.999,
 } as const;
