@@ -6,7 +6,7 @@
  * ~/.local/state/vpatch/vpatch.db.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { PatchMode } from './types.js';
@@ -24,6 +24,24 @@ export function currentActor(): string {
     return userInfo().username;
   } catch {
     return 'unknown';
+  }
+}
+
+/**
+ * Id of an environment's latest activation, read without writing anything (no migration, no
+ * directory or file created): how a running `vpatch serve --watch` notices `vpatch bundle activate`.
+ * Null when the database or its activations table does not exist, or the environment has none.
+ */
+export function latestActivationId(path: string, env: string): number | null {
+  if (!existsSync(path)) return null;
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 1000');
+    if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'activations'").get()) return null;
+    const r = db.prepare('SELECT MAX(id) AS id FROM activations WHERE env = ?').get(env) as { id: number | null };
+    return r.id ?? null;
+  } finally {
+    db.close();
   }
 }
 

@@ -324,7 +324,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { path: 'audit.mode', flag: 'audit-log', env: 'VPATCH_AUDIT_LOG', kind: 'enum', values: ['relevant', 'all', 'off'], defaultText: 'relevant', doc: 'ModSecurity JSON audit log: `relevant` = transactions where a rule matched, an error or a non-2xx/3xx block; `all`; `off`.' },
   { path: 'audit.path', flag: 'audit-log-path', env: 'VPATCH_AUDIT_LOG_PATH', kind: 'string', arg: 'FILE|stdout|stderr', defaultText: 'stdout', doc: 'Audit log destination; a file is reopened on SIGHUP (rotation).' },
   { path: 'audit.parts', flag: 'audit-log-parts', env: 'VPATCH_AUDIT_LOG_PARTS', kind: 'string', arg: 'PARTS', defaultText: 'ABFHZ', doc: 'SecAuditLogParts letters: A (always), B request headers, C request body, E response body, F response headers, H messages, K matched rules, Z (always).' },
-  { path: 'reload.watch', flag: 'watch', env: 'VPATCH_WATCH', kind: 'bool', defaultText: 'false', doc: 'Reload when the config file or a rule file changes (SIGHUP and POST /reload on the admin listener always work).' },
+  { path: 'reload.watch', flag: 'watch', env: 'VPATCH_WATCH', kind: 'bool', defaultText: 'false', doc: 'Reload when the config file or a rule file changes, or when a bundle is activated in the served environment (the state database is checked every 2 s). SIGHUP and POST /reload on the admin listener always work.' },
 ];
 
 export function defaultConfig(): ProxyConfig {

@@ -81,6 +81,8 @@ export function patchStatus(s: PatchState, now = new Date()): {
   return { env: s.env, source: s.source, bundle: s.bundle, enabled: s.enabled.length, modes: modeCounts(s), expired: expiredNow(s, now) };
 }
 
+const NO_HITS: { blocked: null; detected: readonly string[] } = Object.freeze({ blocked: null, detected: Object.freeze([]) });
+
 export function isPatchRuleId(id: number): boolean {
   return id >= VPATCH_RULE_ID_MIN && id <= VPATCH_RULE_ID_MAX;
 }
@@ -90,8 +92,8 @@ export function isPatchRuleId(id: number): boolean {
  * interrupted it. `detected`: the other patches whose rules matched without interrupting: a
  * patch in detect mode, or any patch under a DetectionOnly route (where nothing interrupts).
  */
-export function patchHits(s: PatchState | null, interruption: Interruption | null, matched: readonly MatchedRule[]): { blocked: string | null; detected: string[] } {
-  if (!s || s.ruleToPatch.size === 0) return { blocked: null, detected: [] };
+export function patchHits(s: PatchState | null, interruption: Interruption | null, matched: readonly MatchedRule[]): { blocked: string | null; detected: readonly string[] } {
+  if (!s || s.ruleToPatch.size === 0 || (!interruption && matched.length === 0)) return NO_HITS;
   const blocked = interruption && isPatchRuleId(interruption.ruleId) ? (s.ruleToPatch.get(interruption.ruleId) ?? null) : null;
   const detected: string[] = [];
   for (const r of matched) {

@@ -31,6 +31,10 @@ import { createLoggers, flushLogger, type Loggers } from './logging.js';
 import { AdminServer } from './admin.js';
 import { randomUUID } from 'node:crypto';
 import { patchStatus } from './patch-state.js';
+import { defaultDbPath, latestActivationId } from '../patches/store.js';
+
+/** How often `reload.watch` checks the state database for a new activation. */
+const STATE_POLL_MS = 2000;
 
 export interface StartOptions {
   config: ProxyConfig;
@@ -90,6 +94,7 @@ export class ProxyServer {
   private closed: Promise<void> | null = null;
   private reloading: Promise<ReloadResult> = Promise.resolve({ ok: true, generation: 0 });
   private watchers: FSWatcher[] = [];
+  private pollers: NodeJS.Timeout[] = [];
   private readonly ctx: ProxyContext;
   private readonly retiring = new Set<Generation>();
 
@@ -331,6 +336,32 @@ export class ProxyServer {
       }, 300);
       timer.unref();
     };
+    // The state database: a new activation in the served environment (vpatch bundle activate
+    // without --admin) is noticed by polling its latest activation id (SQLite in WAL mode writes
+    // to side files, and the serve's own reads must not count as changes).
+    if (config.rules.patches !== 'none') {
+      let last: number | null = null;
+      const seen = (): number | null => {
+        const r = this.gen.config.rules;
+        try {
+          return r.patches === 'none' ? null : latestActivationId(r.stateDb ?? defaultDbPath(), r.env);
+        } catch (err) {
+          this.log.warn({ err: (err as Error).message }, 'cannot read the state database');
+          return last;
+        }
+      };
+      last = seen();
+      const poll = setInterval(() => {
+        const now = seen();
+        if (now !== last) {
+          last = now;
+          this.log.info({ env: this.gen.config.rules.env, activation: now }, 'activation recorded in the state database; reloading');
+          trigger();
+        }
+      }, STATE_POLL_MS);
+      poll.unref();
+      this.pollers.push(poll);
+    }
     for (const p of paths) {
       try {
         const w = watch(p, { persistent: false }, trigger);
@@ -352,6 +383,7 @@ export class ProxyServer {
     this.closed = (async () => {
       this.draining = true;
       for (const w of this.watchers) w.close();
+      for (const p of this.pollers) clearInterval(p);
       const timeout = this.gen?.config.timeouts.shutdown ?? 0;
       const closing = this.listeners.map((l) => new Promise<void>((resolve) => l.server.close(() => resolve())));
       for (const l of this.listeners) l.server.closeIdleConnections();

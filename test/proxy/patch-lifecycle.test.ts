@@ -306,6 +306,37 @@ test('a serve without patches (--patches none) reports no bundle, and activating
   assert.equal((await send(proxy, '/', log4shell)).status, 200, 'no patches loaded');
 });
 
+test('with --watch, an activation recorded without --admin is picked up from the state database', async (t) => {
+  const db = tmpDb();
+  const up = await new TestUpstream().start();
+  const proxy = await startProxy(
+    { env: { VPATCH_DB: db }, flags: { upstream: up.url, 'rules.patches': 'builtin', 'rules.env': 'test', 'reload.watch': 'true', 'admin.listen': '127.0.0.1:0' } },
+    { engine: realEngine },
+  );
+  t.after(async () => {
+    await proxy.close();
+    await up.stop();
+  });
+  const admin = `http://127.0.0.1:${proxy.server.adminAddress!.port}`;
+  assert.equal((await getJson<Status>(`${admin}/status`)).patches.bundle, null);
+  // the CLI without --admin: recorded only
+  let r = await cli(['patch', 'mode', 'VP-2021-44228', 'detect', '--env', 'test'], { VPATCH_DB: db });
+  assert.equal(r.code, 0, r.stderr);
+  r = await cli(['bundle', 'build', '--env', 'test'], { VPATCH_DB: db });
+  assert.equal(r.code, 0, r.stderr);
+  r = await cli(['bundle', 'activate', '--env', 'test'], { VPATCH_DB: db });
+  assert.match(r.stdout, /recorded only \(no --admin URL\): a serve with --env test/);
+  // a generous bound so a regression fails instead of hanging (the serve polls every 2 s)
+  let st = await getJson<Status>(`${admin}/status`);
+  for (let i = 0; i < 300 && !st.patches.bundle; i++) {
+    await new Promise((res) => setTimeout(res, 200));
+    st = await getJson<Status>(`${admin}/status`);
+  }
+  assert.equal(st.patches.bundle?.version, 1, 'the serve reloaded with the activated bundle');
+  assert.equal(st.patches.modes.detect, builtinCatalog().filter((p) => p.mode === 'detect').length + 1);
+  assert.equal((await send(proxy, '/', log4shell)).status, 200, 'Log4Shell in detect');
+});
+
 test('with CRS: patches run first, detect-mode patches leave CRS anomaly scoring as it is, the bundle sets paranoia, thresholds and exclusions', { skip: !HAVE_CRS && 'CRS not found in ../shared/crs' }, async (t) => {
   const db = tmpDb();
   const up = await new TestUpstream().start();
@@ -419,14 +450,18 @@ test('cluster (--workers 2): the primary reports the bundle the workers serve; a
   const sendTo = async (headers: Record<string, string>): Promise<number> => {
     const res = await request(`http://127.0.0.1:${port}/`, { headers });
     const id = String(res.headers['x-request-id']);
-    while (!stdout.includes(id)) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; !stdout.includes(id); i++) {
+      if (i > 3000) throw new Error(`no access-log line for request ${id}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
     return res.status;
   };
   const admin = `http://127.0.0.1:${adminPort}`;
-  for (;;) {
+  for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`vpatch serve exited: ${stderr}`);
     const ok = await request(`${admin}/readyz`).then((r) => r.status === 200, () => false);
     if (ok) break;
+    if (i > 1200) throw new Error(`vpatch serve not ready: ${stderr}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   let st = await getJson<{ role: string; patches: PatchStatus }>(`${admin}/status`);
