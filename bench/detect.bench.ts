@@ -20,6 +20,10 @@ const INPUTS: [string, string][] = [
   ['xss', '"><img src=x onerror=alert(1)>'],
   ['prose 1 KB', 'The quick brown fox jumps over the lazy dog. '.repeat(23)],
   ['random 64 KB', 'ab<c "d\' e=f '.repeat(5000)],
+  // inputs that fold without end: the scan reads all of them (linear, ns per byte)
+  ['folding 64 KB 1+1+', '1+'.repeat(32768)],
+  ['comments 64 KB', '/**/'.repeat(16384)],
+  ['op chain 64 KB', "'+a+".repeat(16384)],
 ];
 
 function bench(fn: (s: string) => unknown, input: string): number {
