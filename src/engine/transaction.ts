@@ -502,7 +502,8 @@ export class Transaction {
     this.loggingDone = true;
     if (this.ruleEngine !== 'Off') this.evaluatePhase(5);
     for (const [name, coll] of this.persistent) {
-      this.waf.collectionStore.save(name, this.persistentKeys.get(name)!, coll, this.waf.config.collectionTimeout);
+      const key = this.persistentKeys.get(name);
+      if (key !== undefined) this.waf.collectionStore.save(name, key, coll, this.waf.config.collectionTimeout);
     }
   }
 
@@ -532,6 +533,19 @@ export class Transaction {
     } else {
       this.auditLogParts = spec;
     }
+  }
+
+  /**
+   * A persistent collection for setvar: the one initcol opened, else (as ModSecurity v3 does)
+   * one without a key that keeps this transaction's writes, readable by key, and is not saved.
+   */
+  persistentCollection(name: string): MapCollection {
+    let coll = this.persistent.get(name);
+    if (coll === undefined) {
+      coll = new MapCollection();
+      this.persistent.set(name, coll);
+    }
+    return coll;
   }
 
   openCollection(name: string, key: string): void {
@@ -749,17 +763,16 @@ export class Transaction {
       const keys = snap.keys;
       const lowerKeys = snap.lowerKeys;
       if (multiMatch) {
-        const root = inspector.view(snap, this.waf.ruleSet.transforms.root).recs;
+        const root = inspector.view(snap, this.waf.ruleSet.transforms.root);
         for (let i = 0; i < n; i++) {
           const key = keys[i]!;
           if (filter && !targetSelects(target, key!, lowerKeys[i]!)) continue;
           if (checkRemovals && this.isTargetRemoved(starter, target, key)) continue;
-          if (this.testMultiMatch(rule, plan, op, captures, target, key, root[i]!, snap, i)) matched = true;
+          if (this.testMultiMatch(rule, plan, op, captures, target, key, root.rec(i), snap, i)) matched = true;
         }
         continue;
       }
       const view = inspector.view(snap, node);
-      const recs = view.recs;
       if (req >= 0 && !negated) {
         const list = view.candidates(req);
         if (list === undefined) continue;
@@ -768,7 +781,7 @@ export class Transaction {
           const key = keys[i]!;
           if (filter && !targetSelects(target, key!, lowerKeys[i]!)) continue;
           if (checkRemovals && this.isTargetRemoved(starter, target, key)) continue;
-          const rec = recs[i]!;
+          const rec = view.rec(i);
           if (plan.bytes !== null && !hasByte(rec, plan.bytes)) continue;
           const value = rec.str;
           if (this.test(op, value, captures, false)) {
@@ -782,7 +795,7 @@ export class Transaction {
         const key = keys[i]!;
         if (filter && !targetSelects(target, key!, lowerKeys[i]!)) continue;
         if (checkRemovals && this.isTargetRemoved(starter, target, key)) continue;
-        const rec = recs[i]!;
+        const rec = view.rec(i);
         const hit = unfiltered || admits(rec, plan) ? this.test(op, rec.str, captures, negated) : negated;
         if (hit) {
           matched = true;
@@ -812,7 +825,7 @@ export class Transaction {
     const path = plan.path;
     for (let p = 0; p < path.length; p++) {
       const node = path[p]!;
-      rec = snap === null ? inspector.record(node, raw) : inspector.view(snap, node).recs[i]!;
+      rec = snap === null ? inspector.record(node, raw) : inspector.view(snap, node).rec(i);
       const v = rec.str;
       if (v === prev) continue;
       prev = v;

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Waf, SecLangError, type CompiledWaf, type Transaction } from '../../src/engine/index.js';
+import { Waf, SecLangError, MemoryCollectionStore, type CompiledWaf, type Transaction } from '../../src/engine/index.js';
 import type { TraceEvent } from '../../src/engine/api-types.js';
 import { getVariable } from '../../src/engine/variables/index.js';
 
@@ -225,7 +225,7 @@ test('variables as v3 sets them: URLENCODED_ERROR 0 by default, WEBAPPID empty, 
   assert.equal(run(waf).remoteUser, undefined);
 });
 
-test('SecArgumentsLimit stops the JSON parser with v3\'s error; setvar on a collection nobody opened is traced but not readable', () => {
+test('SecArgumentsLimit stops the JSON parser with v3\'s error', () => {
   const waf = Waf.fromText(`SecArgumentsLimit 5
 SecRule REQUEST_HEADERS:Content-Type "^application/json" "id:1,phase:1,pass,nolog,ctl:requestBodyProcessor=JSON"
 SecRule REQBODY_ERROR "!@eq 0" "id:2,phase:2,deny,status:400,logdata:'%{REQBODY_ERROR_MSG}'"`);
@@ -237,8 +237,24 @@ SecRule REQBODY_ERROR "!@eq 0" "id:2,phase:2,deny,status:400,logdata:'%{REQBODY_
   const six = run(Waf.fromText(`SecArgumentsLimit 6\n${'SecRule REQUEST_HEADERS:Content-Type "^application/json" "id:1,phase:1,pass,nolog,ctl:requestBodyProcessor=JSON"'}`), { uri: '/?foo=bar', method: 'POST', headers: [['Host', 'h'], ['Content-Type', 'application/json']], body });
   assert.equal(six.reqbodyError, '0');
 
-  const trace: TraceEvent[] = [];
-  const ip = run(Waf.fromText(`SecAction "id:1,phase:1,pass,setvar:'ip.block_reason=message123'"`), {}, trace);
-  assert.deepEqual(trace.filter((e) => e.type === 'setvar'), [{ type: 'setvar', ruleId: 1, collection: 'IP', key: 'block_reason', value: 'message123' }]);
-  assert.equal(ip.getCollectionValue('IP', 'block_reason'), undefined);
+});
+
+test('setvar on a persistent collection nobody opened keeps the value for this transaction, by key, and saves nothing', () => {
+  const store = new MemoryCollectionStore();
+  const waf = Waf.compile([{ text: `SecAction "id:1,phase:1,pass,setvar:'global.alerted=1',setvar:ip.n=+5"
+SecRule GLOBAL:alerted "@eq 1" "id:2,phase:1,pass,log"
+SecAction "id:3,phase:1,pass,initcol:ip=%{REMOTE_ADDR}"
+SecRule IP:n "@eq 5" "id:4,phase:1,pass,log"` }], { collectionStore: store });
+  const tx = run(waf);
+  const ids = tx.matchedRules.map((m) => m.id);
+  assert.ok(ids.includes(2), 'GLOBAL:alerted is readable after setvar');
+  assert.ok(!ids.includes(4), 'initcol replaces the keyless IP collection');
+  assert.equal(tx.getCollectionValue('GLOBAL', 'alerted'), '1');
+  assert.equal(store.load('GLOBAL', '', Date.now()), null);
+});
+
+test('block in SecDefaultAction next to a real disruptive action: block resolves to that action', () => {
+  const waf = Waf.fromText(`SecDefaultAction "phase:2,deny,block,status:400,log"
+SecRule REQUEST_HEADERS "@validateByteRange 32-126" "id:1,phase:2,block,t:none,t:urlDecodeUni"`);
+  assert.deepEqual(run(waf, { headers: [['Host', 'h'], ['Test', 'ThisIsATest%00']] }).interruption, { action: 'deny', status: 400, ruleId: 1, phase: 2 });
 });

@@ -45,16 +45,7 @@ export function compileSetVar(spec: string): CompiledAction {
   return {
     name: 'setvar',
     execute(tx, rule) {
-      const coll = collection === 'TX' ? tx.txCollection : collection === 'ENV' ? tx.env : tx.persistent.get(collection);
-      if (coll === undefined) {
-        // A persistent collection nobody opened (initcol): ModSecurity v3 runs the setvar
-        // but the value is not readable; the trace still reports the write.
-        if (tx.trace !== null && op !== 'delete') {
-          const v = value.expand(tx);
-          tx.trace({ type: 'setvar', ruleId: rule.chainStarter.id, collection, key: name.expand(tx), value: op === 'set' ? v : String(op === 'add' ? toInteger(v) : -toInteger(v)) });
-        }
-        return;
-      }
+      const coll = collection === 'TX' ? tx.txCollection : collection === 'ENV' ? tx.env : tx.persistentCollection(collection);
       const key = name.expand(tx);
       if (op === 'delete') {
         coll.delete(key);

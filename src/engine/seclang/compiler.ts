@@ -490,6 +490,8 @@ export class SecLangCompiler {
       if ((n === 'log' || n === 'nolog') && (explicit.has('log') || explicit.has('nolog'))) continue;
       if ((n === 'auditlog' || n === 'noauditlog') && (explicit.has('auditlog') || explicit.has('noauditlog'))) continue;
       if (n === 'status' && explicit.has('status')) continue;
+      // `block` in SecDefaultAction is not the phase's disruptive action (it names none itself).
+      if (n === 'block') continue;
       if (isDisruptiveName(n)) {
         rule.defaultDisruptive = n as DisruptiveKind;
         if (n === 'allow') rule.defaultAllowScope = a.value ?? '';
