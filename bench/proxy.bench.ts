@@ -7,14 +7,17 @@
  *   modsec  nginx + ModSecurity v3 + CRS v4 at paranoia level 1,
  *   crs     vpatch serve --workers 1 --crs-dir CRS --paranoia 1 --patches none,
  *   vp      vpatch serve --workers 1 --patches builtin (virtual patches only),
+ *   off     vpatch serve --workers 1 --mode off --patches none (the data plane alone, to tell
+ *           its cost from the engine's),
  *
  * and prints requests/s, p50 and p99 latency and CPU microseconds per request for each, and
  * the ratios against the bare proxy and against nginx + ModSecurity. Method and figures:
  * docs/BENCHMARKS.md ("Data plane: npm run bench").
  *
  *   node dist/bench/proxy.bench.js [--crs-dir DIR] [--rounds 3] [--duration 8] [--warmup 2]
- *     [--connections 16] [--core 1] [--load-core 0] [--systems bare,modsec,crs,vp]
+ *     [--connections 16] [--core 1] [--load-core 0] [--systems bare,modsec,crs,vp,off]
  *     [--profiles get,form,json,sqli] [--engine-budget 30s] [--json FILE] [--keep]
+ *   node dist/bench/proxy.bench.js --report FILE      # re-print the report of a run saved with --json
  *
  * Needs nginx, libnginx-mod-http-modsecurity, wrk and taskset; installs the missing ones with
  * `apt-get install -y`. Everything listens on 127.0.0.1 only.
@@ -91,7 +94,7 @@ function send(port: number, p: Profile): Promise<number> {
 function expectedStatus(system: SystemKey, p: Profile): number | null {
   if (!p.attack) return 200;
   if (system === 'modsec' || system === 'crs') return 403;
-  if (system === 'bare') return 200;
+  if (system === 'bare' || system === 'off') return 200;
   return null; // virtual patches only: no CVE in the profile, either answer is reported
 }
 
@@ -99,7 +102,40 @@ const fmt = (n: number, d = 0): string => (Number.isFinite(n) ? n.toLocaleString
 const ms = (us: number): string => (Number.isFinite(us) ? (us >= 100_000 ? fmt(us / 1000, 0) : us >= 10_000 ? fmt(us / 1000, 1) : fmt(us / 1000, 2)) : '–');
 const ratio = (x: number): string => (Number.isFinite(x) ? (x >= 10 ? `${fmt(x, 1)}x` : x >= 0.1 ? `${x.toFixed(2)}x` : `${x.toPrecision(2)}x`) : '–');
 
+type Machine = Record<string, unknown> & {
+  cpus: number;
+  cpuModel: string;
+  loadBefore: string;
+  loadAfter: string;
+  node: string;
+  nginx: string;
+  libmodsecurity: string;
+  wrk: string;
+  crs: string;
+  core: string;
+  loadCore: string;
+  rounds: number;
+  duration: number;
+  warmup: number;
+  connections: number;
+  engineBudget?: string;
+  systems?: string[];
+  profiles?: string[];
+};
+
+interface RunData {
+  machine: Machine;
+  checks: Check[];
+  measurements: Measurement[];
+}
+
 async function main(): Promise<void> {
+  const reportFile = flag('--report');
+  if (reportFile) {
+    // Re-print the report of a run saved with --json.
+    printReport(JSON.parse(readFileSync(reportFile, 'utf8')) as RunData);
+    return;
+  }
   const repo = repoRoot();
   const crsDir = resolve(flag('--crs-dir') ?? defaultCrsDir());
   const rounds = num('--rounds', 3);
@@ -111,10 +147,10 @@ async function main(): Promise<void> {
   // vpatch's default engine budget (250 ms) answers 503 when inspection takes longer; the
   // benchmark measures the inspection instead (the start-of-run check reports any 503).
   const engineBudget = flag('--engine-budget') ?? '30s';
-  const systemKeys = (flag('--systems') ?? 'bare,modsec,crs,vp').split(',') as SystemKey[];
+  const systemKeys = (flag('--systems') ?? 'bare,modsec,crs,vp,off').split(',') as SystemKey[];
   const profileKeys = (flag('--profiles') ?? PROFILES.map((p) => p.key).join(',')).split(',');
   const profiles = PROFILES.filter((p) => profileKeys.includes(p.key));
-  for (const k of systemKeys) if (!SYSTEMS.some((s) => s.key === k)) throw new Error(`--systems: unknown system ${k} (bare, modsec, crs, vp)`);
+  for (const k of systemKeys) if (!SYSTEMS.some((s) => s.key === k)) throw new Error(`--systems: unknown system ${k} (bare, modsec, crs, vp, off)`);
   if (!existsSync(join(crsDir, 'rules', 'REQUEST-901-INITIALIZATION.conf'))) throw new Error(`${crsDir}: not a CRS directory (give --crs-dir or VPATCH_CRS_DIR)`);
   if (!existsSync(join(repo, 'dist', 'bench', 'proxy', 'bare-proxy.js'))) throw new Error('dist/ is not built: run npm run build');
 
@@ -135,7 +171,7 @@ async function main(): Promise<void> {
     }
     return 'unknown';
   })();
-  const machine = {
+  const machine: Machine = {
     date: new Date().toISOString(),
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? '?',
@@ -152,6 +188,9 @@ async function main(): Promise<void> {
     duration,
     warmup,
     connections,
+    engineBudget,
+    systems: systemKeys,
+    profiles: profiles.map((p) => p.key),
   };
   log(`temp dir ${dir}; systems on CPU ${core}, origin and wrk on CPU ${loadCore}; load average ${machine.loadBefore}`);
 
@@ -164,7 +203,7 @@ async function main(): Promise<void> {
   const measurements: Measurement[] = [];
   const checks: Check[] = [];
   try {
-    const [originPort, barePort, modsecPort, crsPort, vpPort, crsAdmin, vpAdmin] = await freePorts(7);
+    const [originPort, barePort, modsecPort, crsPort, vpPort, crsAdmin, vpAdmin, offPort, offAdmin] = await freePorts(9);
     running.push(await startOrigin(env, originPort!));
     const systems = new Map<SystemKey, Running>();
     for (const key of systemKeys) {
@@ -174,7 +213,8 @@ async function main(): Promise<void> {
       if (key === 'bare') r = await startBare(env, barePort!, originPort!);
       else if (key === 'modsec') r = await startModsec(env, modsecPort!, originPort!);
       else if (key === 'crs') r = await startVpatch(env, 'crs', crsPort!, originPort!, crsAdmin!);
-      else r = await startVpatch(env, 'vp', vpPort!, originPort!, vpAdmin!);
+      else if (key === 'vp') r = await startVpatch(env, 'vp', vpPort!, originPort!, vpAdmin!);
+      else r = await startVpatch(env, 'off', offPort!, originPort!, offAdmin!);
       running.push(r);
       systems.set(key, r);
       const pinned = r.pids().map((p) => `${p}:${affinityOf(p)}`).join(' ');
@@ -240,7 +280,19 @@ async function main(): Promise<void> {
     else rmSync(dir, { recursive: true, force: true });
   }
 
-  // ---- Report
+  const data: RunData = { machine, checks, measurements };
+  const jsonFile = flag('--json');
+  if (jsonFile) writeFileSync(jsonFile, JSON.stringify(data, null, 2) + '\n');
+  printReport(data);
+  if (checks.some((c) => !c.ok)) process.exitCode = 1;
+}
+
+function printReport(data: RunData): void {
+  const { machine, checks, measurements } = data;
+  const { rounds, core, loadCore, connections, warmup, duration } = machine;
+  const engineBudget = machine.engineBudget ?? '30s';
+  const systemKeys = (machine.systems ?? SYSTEMS.map((s) => s.key).filter((k) => measurements.some((m) => m.system === k))) as SystemKey[];
+  const profiles = PROFILES.filter((p) => (machine.profiles ?? PROFILES.map((q) => q.key)).includes(p.key));
   const sysName = new Map(SYSTEMS.map((s) => [s.key, s.name] as const));
   const cell = (system: SystemKey, profile: string): Measurement[] => measurements.filter((m) => m.system === system && m.profile === profile);
   const med = (system: SystemKey, profile: string, f: (m: Measurement) => number): number => median(cell(system, profile).map(f));
@@ -259,7 +311,7 @@ async function main(): Promise<void> {
 
   const out: string[] = [];
   out.push(`Machine: ${machine.cpus} vCPU ${machine.cpuModel}; load average ${machine.loadBefore} before, ${machine.loadAfter} after. Node ${machine.node}, nginx ${machine.nginx}, libmodsecurity ${machine.libmodsecurity}, ${machine.wrk.replace(/\s*\[.*$/, '')}, CRS ${machine.crs}.`);
-  out.push(`vpatch: \`${vpatchCommand('crs', engineBudget)}\` and \`${vpatchCommand('vp', engineBudget)}\`.`);
+  out.push(`vpatch: ${(['crs', 'vp', 'off'] as const).filter((k) => systemKeys.includes(k)).map((k) => `\`${vpatchCommand(k, engineBudget)}\``).join(', ')}.`);
   out.push(`Systems pinned to CPU ${core}; origin (nginx) and wrk (1 thread, ${connections} connections) on CPU ${loadCore}. ${rounds} interleaved rounds; per round, profile and system: ${warmup} s warm-up, ${duration} s measured. Medians over rounds.`);
   out.push('');
   out.push('Start-of-run check (status of one request per profile):');
@@ -282,14 +334,19 @@ async function main(): Promise<void> {
     }
   }
   out.push('');
-  out.push('Ratios (median over rounds of the same-round ratio; req/s ratio > 1 = faster; p99 ratio < 1 = lower latency):');
+  out.push('Ratios (median over rounds of the same-round ratio; req/s ratio > 1 = faster; p99 ratio < 1 = lower latency; "by CPU per req" = the inverse ratio of CPU time per request, the throughput ratio on a core nothing else uses):');
   out.push('');
   const cols: Array<[string, (p: Profile) => string]> = [];
   if (has('crs') && has('bare')) {
     cols.push(['vpatch+CRS / bare, req/s', (p) => ratio(roundRatio('crs', 'bare', p.key, (m) => m.rps))]);
     cols.push(['vpatch+CRS / bare, p99', (p) => ratio(roundRatio('crs', 'bare', p.key, (m) => m.p99Us))]);
   }
-  if (has('vp') && has('bare')) cols.push(['vpatch patches / bare, req/s', (p) => ratio(roundRatio('vp', 'bare', p.key, (m) => m.rps))]);
+  if (has('crs') && has('bare')) cols.push(['vpatch+CRS / bare, by CPU per req', (p) => ratio(roundRatio('bare', 'crs', p.key, (m) => m.cpuUsPerReq))]);
+  if (has('vp') && has('bare')) {
+    cols.push(['vpatch patches / bare, req/s', (p) => ratio(roundRatio('vp', 'bare', p.key, (m) => m.rps))]);
+    cols.push(['vpatch patches / bare, by CPU per req', (p) => ratio(roundRatio('bare', 'vp', p.key, (m) => m.cpuUsPerReq))]);
+  }
+  if (has('off') && has('bare')) cols.push(['vpatch inspection off / bare, by CPU per req', (p) => ratio(roundRatio('bare', 'off', p.key, (m) => m.cpuUsPerReq))]);
   if (has('modsec') && has('bare')) cols.push(['nginx+ModSec / bare, req/s', (p) => ratio(roundRatio('modsec', 'bare', p.key, (m) => m.rps))]);
   if (has('crs') && has('modsec')) {
     cols.push(['vpatch+CRS / nginx+ModSec, req/s', (p) => ratio(roundRatio('crs', 'modsec', p.key, (m) => m.rps))]);
@@ -322,10 +379,6 @@ async function main(): Promise<void> {
     out.push('');
   }
   process.stdout.write(out.join('\n') + '\n');
-
-  const jsonFile = flag('--json');
-  if (jsonFile) writeFileSync(jsonFile, JSON.stringify({ machine, checks, measurements }, null, 2) + '\n');
-  if (checks.some((c) => !c.ok)) process.exitCode = 1;
 }
 
 main().catch((e: unknown) => {

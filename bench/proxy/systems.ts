@@ -9,7 +9,9 @@
  *     modsec nginx + ModSecurity v3 (libnginx-mod-http-modsecurity) + CRS at PL1 with
  *            ModSecurity's recommended base configuration,
  *     crs    vpatch serve --workers 1 --crs-dir CRS --paranoia 1 --patches none,
- *     vp     vpatch serve --workers 1 --patches builtin (virtual patches only).
+ *     vp     vpatch serve --workers 1 --patches builtin (virtual patches only),
+ *   and, to separate the data plane's own cost from the engine's:
+ *     off    vpatch serve --workers 1 --mode off --patches none (no inspection).
  *
  * Both WAFs log as they do by default in production: access log, error log with a line per
  * matched rule, and a JSON audit record per relevant transaction, all to files.
@@ -21,7 +23,7 @@ import { writeFileSync } from 'node:fs';
 import { NGINX_BIN, modsecModule, processTree, waitForPort } from './procs.js';
 import { baseConf, crsSetupFile, paranoiaConf } from '../fidelity/settings.js';
 
-export type SystemKey = 'bare' | 'modsec' | 'crs' | 'vp';
+export type SystemKey = 'bare' | 'modsec' | 'crs' | 'vp' | 'off';
 
 export interface SystemSpec {
   key: SystemKey;
@@ -33,6 +35,7 @@ export const SYSTEMS: SystemSpec[] = [
   { key: 'modsec', name: 'nginx + ModSecurity v3 + CRS PL1' },
   { key: 'crs', name: 'vpatch serve + CRS PL1' },
   { key: 'vp', name: 'vpatch serve, virtual patches only' },
+  { key: 'off', name: 'vpatch serve, inspection off (data plane only)' },
 ];
 
 export interface Running {
@@ -214,17 +217,17 @@ ${httpTemps(prefix)}
 }
 
 /** vpatch serve, one process (`--workers 1`), logs to files in its directory. */
-export async function startVpatch(env: Env, key: 'crs' | 'vp', port: number, originPort: number, adminPort: number): Promise<Running> {
+export async function startVpatch(env: Env, key: 'crs' | 'vp' | 'off', port: number, originPort: number, adminPort: number): Promise<Running> {
   const dir = join(env.dir, key);
   mkdirSync(dir, { recursive: true });
   const bin = resolve(env.repo, 'bin', 'vpatch.js');
-  const rules = key === 'crs' ? ['--crs-dir', env.crsDir, '--paranoia', '1', '--patches', 'none'] : ['--patches', 'builtin'];
+  const rules = key === 'crs' ? ['--crs-dir', env.crsDir, '--paranoia', '1', '--patches', 'none'] : key === 'vp' ? ['--patches', 'builtin'] : ['--mode', 'off', '--patches', 'none'];
   const args = [bin, 'serve', '--workers', '1', ...rules, '--upstream', `http://127.0.0.1:${originPort}`, '--listen', `127.0.0.1:${port}`, '--admin-listen', `127.0.0.1:${adminPort}`, '--audit-log-path', join(dir, 'audit.log'), '--timeout-engine', env.engineBudget];
   const spec = SYSTEMS.find((s) => s.key === key)!;
   return launch(env, key, spec.name, port, env.core, process.execPath, args, join(dir, 'access.log'), join(dir, 'error.log'), 120_000);
 }
 
-export function vpatchCommand(key: 'crs' | 'vp', engineBudget: string): string {
-  const rules = key === 'crs' ? '--crs-dir CRS --paranoia 1 --patches none' : '--patches builtin';
+export function vpatchCommand(key: 'crs' | 'vp' | 'off', engineBudget: string): string {
+  const rules = key === 'crs' ? '--crs-dir CRS --paranoia 1 --patches none' : key === 'vp' ? '--patches builtin' : '--mode off --patches none';
   return `vpatch serve --workers 1 ${rules} --upstream ORIGIN --audit-log-path FILE --timeout-engine ${engineBudget}`;
 }
