@@ -14,6 +14,7 @@ import { headerValue, stripHopByHop } from './headers.js';
 import { renderPage, rawResponse } from './block-page.js';
 import { resolveClient, appendForwardingHeaders } from './forwarded.js';
 import { EngineClock, EngineFailure } from './engine.js';
+import { patchHits } from './patch-state.js';
 import type { Interruption, ProxyTransaction } from './engine.js';
 import { engineModeOf, requestIdFor } from './exchange.js';
 import type { ProxyContext } from './exchange.js';
@@ -64,6 +65,9 @@ export function handleUpgrade(ctx: ProxyContext, req: IncomingMessage, socket: D
   };
   const blocked = (it: Interruption): void => {
     m.blocks.inc({ rule_id: String(it.ruleId) });
+    const hits = patchHits(gen.rules.patches, it, (tx as ProxyTransaction | null)?.matchedRules ?? []);
+    if (hits.blocked) m.patchBlocks.inc({ patch: hits.blocked });
+    for (const p of hits.detected) m.patchDetections.inc({ patch: p });
     if (it.action === 'drop') {
       socket.destroy();
       m.websockets.inc({ result: 'blocked' });
@@ -90,6 +94,8 @@ export function handleUpgrade(ctx: ProxyContext, req: IncomingMessage, socket: D
       logTx();
       return blocked(it);
     }
+    // patches that matched without blocking (detect mode, or a detection-only route)
+    for (const p of patchHits(gen.rules.patches, null, (tx as ProxyTransaction | null)?.matchedRules ?? []).detected) m.patchDetections.inc({ patch: p });
   }
   function logTx(): void {
     const t = tx as ProxyTransaction | null;

