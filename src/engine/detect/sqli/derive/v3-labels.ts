@@ -22,7 +22,7 @@ export const TRAIN_MUTATIONS = 80_000;
 /** How many fingerprint-shaped probes are labelled. */
 export const TRAIN_SHAPES = 150_000;
 /** Class sequences: all of length 2 to ENUM_FULL, and ENUM_SAMPLED longer ones. */
-export const ENUM_FULL = 3;
+export const ENUM_FULL = 4;
 export const ENUM_SAMPLED = 120_000;
 
 export interface LabelFile {
