@@ -11,16 +11,23 @@ import { generateLookalikes } from './lookalikes.js';
 
 export const EVAL_PROBE_SEED = 0xe7a1;
 
-/** Generated attacks and SQL-ish probes (held out). */
-export function evalAttacks(): string[] {
-  const out = new Set<string>(generateProbes(EVAL_PROBE_SEED, 20_000));
+/** Held-out generated attacks: template attacks, their mutations, random SQL-ish probes. */
+export function evalAttackSets(): { templates: string[]; mutations: string[]; probes: string[] } {
+  const probes = generateProbes(EVAL_PROBE_SEED, 20_000);
   const t = generateTemplateAttacks();
   // positions the labelled sample (every TEMPLATE_STRIDE-th from 0) never takes
-  const sample: string[] = [];
-  for (let i = 7; i < t.length; i += TEMPLATE_STRIDE * 2) sample.push(t[i]!.payload);
-  for (const v of sample) out.add(v);
-  for (const v of generateMutations(EVAL_PROBE_SEED + 1, 10_000, sample)) out.add(v);
-  return [...out];
+  const templates: string[] = [];
+  for (let i = 7; i < t.length; i += TEMPLATE_STRIDE * 2) templates.push(t[i]!.payload);
+  const seen = new Set<string>([...probes, ...templates]);
+  const mutations = generateMutations(EVAL_PROBE_SEED + 1, 10_000, templates).filter((v) => !seen.has(v));
+  const tset = new Set(templates);
+  return { templates, mutations, probes: probes.filter((v) => !tset.has(v)) };
+}
+
+/** All of them, without duplicates. */
+export function evalAttacks(): string[] {
+  const s = evalAttackSets();
+  return [...new Set([...s.probes, ...s.templates, ...s.mutations])];
 }
 
 /** Benign text: generated look-alikes and the held-out benign corpora. */
