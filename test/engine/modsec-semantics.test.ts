@@ -5,6 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Waf, SecLangError, MemoryCollectionStore, type CompiledWaf, type Transaction } from '../../src/engine/index.js';
 import type { TraceEvent } from '../../src/engine/api-types.js';
 import { getVariable } from '../../src/engine/variables/index.js';
@@ -257,4 +260,20 @@ test('block in SecDefaultAction next to a real disruptive action: block resolves
   const waf = Waf.fromText(`SecDefaultAction "phase:2,deny,block,status:400,log"
 SecRule REQUEST_HEADERS "@validateByteRange 32-126" "id:1,phase:2,block,t:none,t:urlDecodeUni"`);
   assert.deepEqual(run(waf, { headers: [['Host', 'h'], ['Test', 'ThisIsATest%00']] }).interruption, { action: 'deny', status: 400, ruleId: 1, phase: 2 });
+});
+
+test('SecUnicodeMapFile: the code page\'s table maps %u escapes in t:urlDecodeUni; a missing file or a bad code page is refused', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vpatch-unicode-'));
+  try {
+    writeFileSync(join(dir, 'unicode.mapping'), '20127 0041:61\n1251 0434:64 043e:6f 0440:70\n1252 0434:78\n');
+    const rule = 'SecRule ARGS "@contains dop" "phase:1,id:1,deny,t:none,t:utf8toUnicode,t:urlDecodeUni"';
+    const mapped = Waf.fromText(`SecUnicodeMapFile unicode.mapping 1251\n${rule}`, { baseDir: dir });
+    const uri = '/?p=%D0%B4%D0%BE%D1%80';
+    assert.equal(run(mapped, { uri }).interruption?.ruleId, 1);
+    assert.equal(run(Waf.fromText(rule), { uri }).interruption, null, 'without a map %u0434 decodes to its low byte');
+    assert.throws(() => Waf.fromText('SecUnicodeMapFile does-not-exist.mapping 20127', { baseDir: dir }), /SecUnicodeMapFile: cannot read the unicode map file/);
+    assert.throws(() => Waf.fromText('SecUnicodeMapFile unicode.mapping eita', { baseDir: dir }), /code page must be a number/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -4,7 +4,8 @@ import { Macro } from '../macro.js';
 import { compileRegex, type CompiledRegex } from '../regex/index.js';
 import { getOperator, UNSUPPORTED_OPERATORS } from '../operators/index.js';
 import type { OperatorCompileContext } from '../operators/types.js';
-import { getTransform } from '../transforms/index.js';
+import { getTransform, makeUrlDecodeUni, type UnicodeMap } from '../transforms/index.js';
+import type { Transform } from '../transforms/types.js';
 import { TransformTrie } from '../transform-pipeline.js';
 import { getVariable, UNSUPPORTED_VARIABLES } from '../variables/index.js';
 import type { VariableDefinition } from '../variables/types.js';
@@ -69,7 +70,6 @@ const NO_EFFECT_DIRECTIVES: Record<string, string> = {
   secauditlogfilemode: 'audit log files are created by the data plane',
   secauditlogstoragedir: 'vpatch writes serial audit logs',
   seccookieformat: 'vpatch parses cookies as version 0 (ModSecurity v3 behaviour)',
-  secunicodemapfile: 'vpatch maps %u escapes with its built-in full-width table',
   secstatusengine: 'vpatch sends no status reports',
   secruleinheritance: 'vpatch has one rule context per WAF',
   secdisablebackendcompression: 'compression is handled by the data plane',
@@ -137,6 +137,8 @@ export class SecLangCompiler {
   private readonly targetUpdates: TargetUpdate[] = [];
   private readonly actionUpdates: Array<{ id: number; actions: string; location: SourceLocation }> = [];
   private readonly includeStack: string[] = [];
+  /** t:urlDecodeUni with the SecUnicodeMapFile table, for the rules that follow the directive. */
+  private urlDecodeUniMapped: Transform | null = null;
 
   constructor(private readonly host: EngineHost) {}
 
@@ -355,6 +357,20 @@ export class SecLangCompiler {
         const id = Number(d.args[0]!.split(':')[0]);
         if (!Number.isInteger(id)) throw new EngineError('VPATCH_SECLANG_BAD_ARGUMENT', `expected a rule id, got "${d.args[0]}"`);
         this.actionUpdates.push({ id, actions: d.args[1]!, location: { file: d.file, line: d.line } });
+        return;
+      }
+      case 'secunicodemapfile': {
+        this.expectArgs(d, 2, 2, 'SecUnicodeMapFile FILE CODEPAGE');
+        const [file, codePage] = d.args as [string, string];
+        if (!/^\d+$/.test(codePage)) throw new EngineError('VPATCH_SECLANG_BAD_ARGUMENT', `the code page must be a number, got "${codePage}"`);
+        const path = this.host.resolve(baseDir, file);
+        let text: string;
+        try {
+          text = this.host.readFile(path);
+        } catch (err) {
+          throw new EngineError('VPATCH_SECLANG_INCLUDE', `cannot read the unicode map file "${file}": ${(err as Error).message}`);
+        }
+        this.urlDecodeUniMapped = makeUrlDecodeUni(parseUnicodeMap(text, Number(codePage)));
         return;
       }
       case 'secremoterules':
@@ -611,7 +627,8 @@ export class SecLangCompiler {
       const def = getTransform(n);
       if (def === undefined) throw new EngineError('VPATCH_SECLANG_UNKNOWN_TRANSFORM', `unknown transformation "t:${n}"`);
       if (i <= lastNone || n.toLowerCase() === 'none') return;
-      node = node.then(def.name, def.fn);
+      if (def.name === 'urlDecodeUni' && this.urlDecodeUniMapped !== null) node = node.then('urlDecodeUni (SecUnicodeMapFile)', this.urlDecodeUniMapped);
+      else node = node.then(def.name, def.fn);
       applied.push(def.name);
     });
     rule.transforms = node;
@@ -844,6 +861,33 @@ export class SecLangCompiler {
       throw err;
     }
   }
+}
+
+/**
+ * A SecUnicodeMapFile table for one code page, read as ModSecurity v3 reads the file: tokens
+ * separated by whitespace; a token's leading number names a code page; once the wanted one
+ * has been seen, `hhhh:hh` tokens map a code point to a byte, up to the next token without a
+ * colon. U+002E, U+3002, U+FF0E and U+FF61 always map to '.'.
+ */
+function parseUnicodeMap(text: string, codePage: number): UnicodeMap {
+  const map: UnicodeMap = new Int32Array(0x10000).fill(-1);
+  for (const cp of [0x002e, 0x3002, 0xff0e, 0xff61]) map[cp] = 0x2e;
+  let found = false;
+  let processing = false;
+  for (const token of text.split(/[ \t\r\n]+/)) {
+    if (token === '') continue;
+    const lead = /^\d+/.exec(token);
+    if (lead !== null && Number(lead[0]) === codePage) found = true;
+    const colon = token.indexOf(':');
+    if (found && colon >= 0) {
+      processing = true;
+      const code = parseInt(token.slice(0, colon), 16);
+      const byte = parseInt(token.slice(colon + 1), 16);
+      if (code >= 0 && code <= 0xffff && !Number.isNaN(byte)) map[code] = byte;
+    }
+    if (processing && colon < 0) break;
+  }
+  return map;
 }
 
 function selectorMatches(selector: TargetUpdate['selector'], rule: Rule): boolean {
