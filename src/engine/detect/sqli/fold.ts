@@ -1,14 +1,18 @@
 /**
  * Folding: turns the token stream into a short, normalised sequence so that many spellings of
- * one attack share a fingerprint.
+ * one attack share a fingerprint (docs/detectors.md, "Folding", says which behaviour of
+ * ModSecurity v3 each rule matches).
  *
  *  - comments between two tokens are whitespace (UNION/ ** /SELECT); a comment that ends the
- *    input stays, as `c`
- *  - unary operators (+ - ! ~ NOT) where an operand is expected are dropped
- *  - `value op value` with an arithmetic operator folds into the first value (1+1, 'a'::text,
- *    2010-01-01, a|b)
- *  - adjacent strings concatenate ('a' 'b')
- *  - qualified names fold (schema.table, pkg.func(, user@host.com)
+ *    input stays (its kind matters only in fingerprints of up to three tokens)
+ *  - unary operators (+ - ! ~ NOT) where an operand is expected are dropped, and so is a
+ *    leading `(`; `((` and `))` collapse
+ *  - `a op b` folds into `a` for numbers, names and variables (1=1, a LIKE b, 2010-01-01);
+ *    `a op b op` folds into `a op`, strings included (`x' + a + '`)
+ *  - `a , b` folds into `a`; `& a & b` into `& a`; adjacent strings concatenate
+ *  - qualified names fold (schema.table, pkg.func(); ODBC braces `{fn x}` go
+ *  - an executable comment among the first five tokens makes the fingerprint `X`
+ *  - fingerprints of up to three tokens carry the FOLDED, QUOTED and OPEN flags (tokens.ts)
  *
  * Folding never changes a token once a later token has been kept, so the scan stops as soon
  * as MAX_TOKENS + 1 tokens are kept: the cost is bounded by the bytes those tokens span.
@@ -22,12 +26,12 @@ const outOp = new Uint8Array(MAX_TOKENS + 2);
 
 /** Operands: numbers, strings, names, variables. */
 function isValue(t: number): boolean {
-  return t === Tok.Number || t === Tok.String || t === Tok.Bareword || t === Tok.Variable || t === Tok.Backtick;
+  return t === Tok.Number || t === Tok.String || t === Tok.Bareword || t === Tok.Variable;
 }
 
 /** Operands that fold with a binary operator (`1=1`, `a like b`, `2010-01-01`); strings never do. */
 function isPlainValue(t: number): boolean {
-  return t === Tok.Number || t === Tok.Bareword || t === Tok.Variable || t === Tok.Backtick;
+  return t === Tok.Number || t === Tok.Bareword || t === Tok.Variable;
 }
 
 /** A function name without its `(`: an operand between two operators (`x' % var %`). */
@@ -60,7 +64,7 @@ function expectsOperand(t: number): boolean {
 }
 
 function isNameLike(t: number): boolean {
-  return t === Tok.Bareword || t === Tok.Function || t === Tok.FunctionLoose || t === Tok.Keyword || t === Tok.Variable || t === Tok.Backtick;
+  return t === Tok.Bareword || t === Tok.Function || t === Tok.FunctionLoose || t === Tok.Keyword || t === Tok.Variable;
 }
 
 /** Key of the fingerprint `X`: an executable comment makes the whole input suspect. */
@@ -147,7 +151,7 @@ export function fingerprintKey(input: string, quote: number): number {
       lastOpen = lexer.open && (quote === 0 || lexer.quoteChar === quote);
       continue;
     }
-    if (last === Tok.Dot && n >= 2 && isNameLike(outType[n - 2]!) && (t === Tok.Bareword || t === Tok.Function || t === Tok.Keyword || t === Tok.Backtick)) {
+    if (last === Tok.Dot && n >= 2 && isNameLike(outType[n - 2]!) && (t === Tok.Bareword || t === Tok.Function || t === Tok.Keyword)) {
       n--; // drop the dot: a qualified name is a name (`version.filter(`), or a call (`pkg.fn(`)
       outType[n - 1] = t === Tok.Function ? Tok.Function : Tok.Bareword;
       folded = true;

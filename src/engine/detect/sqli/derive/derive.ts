@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fingerprint, fingerprintKey } from '../fold.js';
+import { fingerprintKey } from '../fold.js';
 import { FOLDED, Tok, packFingerprint, unpackFingerprint } from '../tokens.js';
 import { generateTemplateAttacks, type GeneratedAttack } from './templates.js';
 import { generateBenign } from './benign-templates.js';
@@ -37,10 +37,6 @@ export function repoRoot(): string {
 
 export const DERIVE_DIR = 'src/engine/detect/sqli/derive';
 export const BENIGN_CORPUS = 'src/engine/detect/corpus/benign.txt';
-/** Shortest fingerprint kept. */
-export const MIN_LENGTH = 2;
-/** Shortest prefix of an attack fingerprint kept as an attack fingerprint. */
-export const PREFIX_MIN = 4;
 
 /** Decode the escapes allowed in corpus lines that start with `@esc `: \t \n \r \\ \xHH. */
 export function unescapeLine(s: string): string {
@@ -88,14 +84,6 @@ export function readCorpus(relPath: string): GeneratedAttack[] {
 
 export function hasQuote(s: string, q: number): boolean {
   return s.indexOf(String.fromCharCode(q)) >= 0;
-}
-
-/** Fingerprints the detector computes for a value (one per context it tries). */
-export function detectorFingerprints(s: string): string[] {
-  const out = [fingerprint(s, 0)];
-  if (hasQuote(s, 0x27)) out.push(fingerprint(s, 0x27));
-  if (hasQuote(s, 0x22)) out.push(fingerprint(s, 0x22));
-  return out;
 }
 
 /** Packed fingerprints the detector computes for a value, in the order it tries them. */
