@@ -5,8 +5,9 @@
  *
  *  - comments between two tokens are whitespace (UNION/ ** /SELECT); a comment that ends the
  *    input stays (its kind matters only in fingerprints of up to three tokens)
- *  - unary operators (+ - ! ~ NOT) where an operand is expected are dropped, and so is a
- *    leading `(`; `((` and `))` collapse
+ *  - unary operators (+ - ! ~ NOT) where an operand is expected are dropped when an operand
+ *    follows (`-1`, `-sleep(`), kept before a keyword (`union -select`); a leading `(` is
+ *    dropped; `((` and `))` collapse
  *  - `a op b` folds into `a` for numbers, names and variables (1=1, a LIKE b, 2010-01-01);
  *    `a op b op` folds into `a op`, strings included (`x' + a + '`)
  *  - `a , b` folds into `a`; `& a & b` into `& a`; adjacent strings concatenate
@@ -32,6 +33,11 @@ function isValue(t: number): boolean {
 /** Operands that fold with a binary operator (`1=1`, `a like b`, `2010-01-01`); strings never do. */
 function isPlainValue(t: number): boolean {
   return t === Tok.Number || t === Tok.Bareword || t === Tok.Variable;
+}
+
+/** Function tokens of every kind. */
+function isCallable(t: number): boolean {
+  return t === Tok.Function || t === Tok.FunctionLoose || t === Tok.Generic || t === Tok.GenericLoose;
 }
 
 /** A function name without its `(`: an operand between two operators (`x' % var %`). */
@@ -83,6 +89,7 @@ export function fingerprintKey(input: string, quote: number): number {
   let folded = false;
   let lastOpen = false;
   let braceWord = false;
+  let pendingUnary = -1;
   while (n <= MAX_TOKENS && lexer.next()) {
     let t = lexer.type;
     const k = lexer.opKind;
@@ -111,13 +118,25 @@ export function fingerprintKey(input: string, quote: number): number {
       folded = true; // a comment between two tokens is whitespace
       pendingComment = Tok.None;
     }
+    if (pendingUnary >= 0) {
+      // a unary operator goes before an operand (`-1`, `-sleep(`, `+(`), not before a keyword:
+      // `union -select` keeps its `-`
+      if (isValue(t) || isCallable(t) || t === Tok.LParen || (t === Tok.Operator && (k === OpKind.Unary || k === OpKind.Sign))) {
+        folded = true;
+      } else {
+        outType[n] = Tok.Operator;
+        outOp[n] = pendingUnary;
+        n++;
+      }
+      pendingUnary = -1;
+    }
     const last = n > 0 ? outType[n - 1]! : Tok.None;
     if (last === Tok.Semicolon && lexer.isIf && (t === Tok.Function || t === Tok.FunctionLoose)) {
       t = Tok.Command; // `; IF (...)` starts a T-SQL statement
     }
     if (t === Tok.Operator && (k === OpKind.Unary || k === OpKind.Sign) && (n === 0 || expectsOperand(last))) {
-      folded = true;
-      continue; // unary operator
+      pendingUnary = k; // unary operator: dropped when an operand follows
+      continue;
     }
     if (t === Tok.Operator && n >= 3 && (isValue(last) || isLooseName(last)) && outType[n - 2] === Tok.Operator && isValue(outType[n - 3]!)) {
       n--; // a op b op -> a op (a or b a string: `x' + a + '` reads `x' + '`)
@@ -161,6 +180,11 @@ export function fingerprintKey(input: string, quote: number): number {
     outOp[n] = k;
     n++;
     lastOpen = t === Tok.String && lexer.open && (quote === 0 || lexer.quoteChar === quote);
+  }
+  if (pendingUnary >= 0 && n < MAX_TOKENS) {
+    outType[n] = Tok.Operator;
+    outOp[n] = pendingUnary;
+    n++;
   }
   if (pendingComment !== Tok.None && n < MAX_TOKENS) {
     // the kind of a final comment matters only in short fingerprints (`x'--` is an attack,
