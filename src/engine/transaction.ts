@@ -13,7 +13,7 @@ import { expandTags, MatchRecord } from './match-record.js';
 import type { CollectionStore } from './collection-store.js';
 import { buildAuditLogEntry, type AuditLogEntry } from './audit-log.js';
 import { type CandidateIndex, type LinkPlan, SOURCE_SCALAR } from './candidates.js';
-import { admits, hasByte, Inspector, type Snapshot, type ValueRecord } from './inspection.js';
+import { admits, hasBytes, Inspector, type Snapshot, type ValueRecord } from './inspection.js';
 import { targetSelects } from './variables/families.js';
 
 /** A ctl:ruleRemoveTarget* entry: which rule(s) stop inspecting which variable. */
@@ -145,7 +145,7 @@ export class Transaction {
   readonly txCollection = new MapCollection();
   readonly persistent = new Map<string, MapCollection>();
   private readonly persistentKeys = new Map<string, string>();
-  readonly env = new MapCollection();
+  private envCollection: MapCollection | null = null;
   sessionId: string | undefined;
   userId: string | undefined;
   // Matches
@@ -201,6 +201,16 @@ export class Transaction {
     this.transformCache = new TransformCache(waf.ruleSet.transforms.size);
     this.trace = options.trace ?? null;
     this.inspector = waf.candidates !== null && this.trace === null ? new Inspector(waf.candidates, waf.ruleSet.transforms.size) : null;
+  }
+
+  /** ENV: the host's environment (ModSecurity v3 reads the process environment) plus what setenv writes; built on first use. */
+  get env(): MapCollection {
+    if (this.envCollection === null) {
+      const c = new MapCollection();
+      for (const [k, v] of this.waf.ruleSet.environment) c.set(k, v);
+      this.envCollection = c;
+    }
+    return this.envCollection;
   }
 
   /** Time used for collection expiry: the transaction start, so one request sees one clock. */
@@ -715,7 +725,7 @@ export class Transaction {
     const starter = rule.chainStarter;
     const checkRemovals = this.removedTargets !== null;
     const req = plan.req;
-    const unfiltered = req < 0 && plan.bytes === null;
+    const unfiltered = req < 0 && !plan.filterBytes;
     const node = rule.transforms;
     const multiMatch = rule.multiMatch;
     let matched = false;
@@ -782,7 +792,7 @@ export class Transaction {
           if (filter && !targetSelects(target, key!, lowerKeys[i]!)) continue;
           if (checkRemovals && this.isTargetRemoved(starter, target, key)) continue;
           const rec = view.rec(i);
-          if (plan.bytes !== null && !hasByte(rec, plan.bytes)) continue;
+          if (!hasBytes(rec, plan)) continue;
           const value = rec.str;
           if (this.test(op, value, captures, false)) {
             matched = true;

@@ -71,4 +71,5 @@ export const nodeHost: EngineHost = {
   glob: globSync,
   resolve: (baseDir, path) => (isAbsolute(path) ? path : resolve(baseDir, path)),
   dirname: (path) => dirname(path),
+  environment: () => process.env,
 };

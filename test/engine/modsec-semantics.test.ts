@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { Waf, SecLangError, MemoryCollectionStore, type CompiledWaf, type Transaction } from '../../src/engine/index.js';
 import type { TraceEvent } from '../../src/engine/api-types.js';
 import { getVariable } from '../../src/engine/variables/index.js';
+import { nodeHost } from '../../src/host/node-host.js';
 
 interface RequestSpec {
   uri?: string;
@@ -276,4 +277,16 @@ test('SecUnicodeMapFile: the code page\'s table maps %u escapes in t:urlDecodeUn
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('ENV starts with the host environment (v3 reads the process environment); setenv adds to it', () => {
+  const host = { ...nodeHost, environment: () => ({ PATH: '/usr/bin:/bin', MODFOO: 'bar' }) };
+  const waf = Waf.compile([{ text: `SecAction "id:1,phase:1,pass,setenv:greeting=hello"
+SecRule ENV:PATH "@contains /usr/bin" "id:2,phase:1,pass,log"
+SecRule ENV:greeting "@streq hello" "id:3,phase:1,pass,log"` }], { host });
+  const tx = run(waf);
+  assert.deepEqual(tx.matchedRules.map((m) => m.id).filter((id) => id > 1), [2, 3]);
+  assert.equal(tx.getCollectionValue('ENV', 'modfoo'), 'bar');
+  const none = Waf.compile([{ text: 'SecRule ENV "@rx ." "id:1,phase:1,deny"' }], { host: { ...nodeHost, environment: undefined } });
+  assert.equal(run(none).interruption, null);
 });

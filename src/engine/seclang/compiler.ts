@@ -27,6 +27,8 @@ export interface EngineHost {
   glob(pattern: string): string[];
   resolve(baseDir: string, path: string): string;
   dirname(path: string): string;
+  /** The environment the ENV collection starts with (ModSecurity v3 reads the process environment); none when absent. */
+  environment?(): Record<string, string | undefined>;
 }
 
 /** One source of SecLang: a file (globs allowed) or inline text. */
@@ -40,6 +42,8 @@ export interface CompiledRuleSet {
   rulesById: Map<number, Rule>;
   transforms: TransformTrie;
   warnings: string[];
+  /** ENV's initial entries, read from the host when the rules were compiled. */
+  environment: Array<[string, string]>;
 }
 
 const SEVERITIES: Record<string, number> = {
@@ -833,6 +837,7 @@ export class SecLangCompiler {
       rulesById: new Map(rules.map((r) => [r.id, r])),
       transforms: this.transforms,
       warnings: this.warnings,
+      environment: Object.entries(this.host.environment?.() ?? {}).filter((e): e is [string, string] => e[1] !== undefined),
     };
   }
 
