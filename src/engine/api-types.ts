@@ -55,6 +55,8 @@ export type TraceEvent =
   | { type: 'link'; ruleId: number; link: number; matched: boolean }
   /** setvar wrote `COLLECTION:key` (`value` null when it deleted it). */
   | { type: 'setvar'; ruleId: number; collection: string; key: string; value: string | null }
+  /** A request body processor's diagnostic, in ModSecurity v3's words (multipart errors and warnings). */
+  | { type: 'body'; processor: string; message: string }
   /** The whole chain matched; msg and logdata expanded now, as for the log. */
   | { type: 'match'; ruleId: number; msg: string; logdata: string; tags: string[] };
 

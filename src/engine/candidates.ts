@@ -24,7 +24,7 @@ import { literalRate, minimalLiterals, patternRequirements, rarestWindow } from 
 import type { Rule } from './rule.js';
 import type { CompiledRuleSet } from './seclang/compiler.js';
 import type { Transaction } from './transaction.js';
-import { BYTE_FEATURES, F_ALWAYS, F_WIDE } from './transform-triggers.js';
+import { BYTE_FEATURES, edgeFeatures, F_ALWAYS, F_WIDE, transformTrigger } from './transform-triggers.js';
 import type { TransformNode } from './transform-pipeline.js';
 import type { VariableDefinition } from './variables/types.js';
 
@@ -95,8 +95,10 @@ export class LinkPlan {
   constructor(
     /** Literal requirement id (candidate lists come from it), or -1. */
     readonly req: number,
-    /** Byte-set requirement: 256-bit mask (8 words) a value must intersect, or null. */
-    readonly bytes: Int32Array | null,
+    /** Whether a byte-set requirement applies (`bytes`). */
+    readonly filterBytes: boolean,
+    /** Byte-set requirement as a signature mask (BYTE_SIGNATURE) the value's must intersect. */
+    readonly bytes: number,
     /** Per target (same order as `rule.targets`): its snapshot source, or null (resolved per rule as before). */
     readonly sources: ReadonlyArray<ValueSource | null>,
     /** The pipeline's nodes from the first transformation on (multiMatch tests each). */
@@ -109,7 +111,7 @@ export class LinkPlan {
 const EMPTY_HITS: readonly number[] = Object.freeze([]);
 
 /** Dense transition entries (states x classes) of the automaton; deeper states are sparse. */
-const DENSE_ENTRY_BUDGET = 1 << 18;
+const DENSE_ENTRY_BUDGET = 1 << 19;
 
 /**
  * Aho-Corasick over the folded literals of every requirement (ASCII letters fold to one
@@ -124,7 +126,8 @@ export class RequirementAutomaton {
   readonly classes: number;
   readonly denseStates: number;
   private readonly classOf: Uint8Array;
-  private readonly dense: Uint16Array | Int32Array;
+  /** Dense rows: next state << 1, | 1 when that state has outputs. */
+  private readonly dense: Int32Array;
   private readonly childStart: Int32Array;
   private readonly childClass: Uint8Array;
   private readonly childTarget: Int32Array;
@@ -137,8 +140,8 @@ export class RequirementAutomaton {
   private stamp = 0;
   private readonly found: Int32Array;
   private foundCount = 0;
-  /** Bytes present in the last scanned value (256 bits). */
-  readonly mask = new Int32Array(8);
+  /** Signature (BYTE_SIGNATURE) of the last scanned value. */
+  signature = 0;
 
   /** `literalReqs`: folded literal -> the requirement ids it stands for. */
   constructor(literalReqs: Map<string, number[]>, reqCount: number) {
@@ -268,11 +271,12 @@ export class RequirementAutomaton {
 
     // Dense rows for the first states.
     const denseStates = Math.max(1, Math.min(n, Math.floor(DENSE_ENTRY_BUDGET / classes)));
-    const dense = n <= 0xffff ? new Uint16Array(denseStates * classes) : new Int32Array(denseStates * classes);
+    const dense = new Int32Array(denseStates * classes);
+    const tag = (t: number): number => (t << 1) | (outStart[t] !== outEnd[t] ? 1 : 0);
     for (let s = 0; s < denseStates; s++) {
       const row = s * classes;
       if (s > 0) dense.copyWithin(row, fail[s]! * classes, fail[s]! * classes + classes);
-      for (let k = childStart[s]!; k < childStart[s + 1]!; k++) dense[row + childClass[k]!] = childTarget[k]!;
+      for (let k = childStart[s]!; k < childStart[s + 1]!; k++) dense[row + childClass[k]!] = tag(childTarget[k]!);
     }
 
     this.stateCount = n;
@@ -291,7 +295,7 @@ export class RequirementAutomaton {
     this.found = new Int32Array(Math.max(1, reqCount));
   }
 
-  /** Transition from a state without a dense row: its children, else its failure chain. */
+  /** Transition from a state without a dense row (its children, else its failure chain), tagged as in `dense`. */
   private sparseStep(state: number, c: number): number {
     const childStart = this.childStart;
     const childClass = this.childClass;
@@ -299,7 +303,10 @@ export class RequirementAutomaton {
     while (s >= this.denseStates) {
       for (let k = childStart[s]!, end = childStart[s + 1]!; k < end; k++) {
         const x = childClass[k]!;
-        if (x === c) return this.childTarget[k]!;
+        if (x === c) {
+          const t = this.childTarget[k]!;
+          return (t << 1) | (this.outStart[t] !== this.outEnd[t] ? 1 : 0);
+        }
         if (x > c) break;
       }
       s = this.fail[s]!;
@@ -309,11 +316,9 @@ export class RequirementAutomaton {
 
   /**
    * Scans a value: returns its feature bits (transform-triggers.ts); the requirements it
-   * meets are then read with `takeHits()`, the bytes it contains from `mask`.
+   * meets are then read with `takeHits()`, its byte signature from `signature`.
    */
   scan(s: string): number {
-    const mask = this.mask;
-    mask.fill(0);
     const classOf = this.classOf;
     const classes = this.classes;
     const dense = this.dense;
@@ -326,6 +331,7 @@ export class RequirementAutomaton {
       this.stamp = stamp = 1;
     }
     let feat = F_ALWAYS;
+    let sig = 0;
     let state = 0;
     let found = 0;
     for (let i = 0, n = s.length; i < n; i++) {
@@ -334,16 +340,16 @@ export class RequirementAutomaton {
       if (c > 0xff) feat |= F_WIDE;
       else {
         feat |= BYTE_FEATURES[c]!;
-        mask[c >>> 5]! |= 1 << (c & 31);
+        sig |= BYTE_SIGNATURE[c]!;
         cl = classOf[c]!;
       }
-      state = state < denseStates ? dense[state * classes + cl]! : this.sparseStep(state, cl);
-      const a = outStart[state]!;
-      const b = outEnd[state]!;
-      if (a !== b) found = this.collect(a, b, stamp, found);
+      const t = state < denseStates ? dense[state * classes + cl]! : this.sparseStep(state, cl);
+      state = t >>> 1;
+      if ((t & 1) !== 0) found = this.collect(outStart[state]!, outEnd[state]!, stamp, found);
     }
     this.foundCount = found;
-    return feat;
+    this.signature = sig;
+    return feat | edgeFeatures(s);
   }
 
   private collect(a: number, b: number, stamp: number, found: number): number {
@@ -469,14 +475,32 @@ export function operatorRequirements(rule: Rule): OperatorRequirements {
   }
 }
 
-/** The 256-bit mask of a byte-set requirement (both ASCII cases of a letter). */
-function byteMask(bytes: readonly string[]): Int32Array {
-  const m = new Int32Array(8);
-  for (const s of bytes) {
-    const b = s.charCodeAt(0);
-    m[b >>> 5]! |= 1 << (b & 31);
-    if (b >= 0x61 && b <= 0x7a) m[(b - 32) >>> 5]! |= 1 << ((b - 32) & 31);
+/**
+ * A value's byte *signature*: 32 bits, one per group of bytes it contains (whitespace,
+ * control bytes, bytes >= 0x80, letters, digits, most ASCII punctuation alone). A byte-set
+ * requirement becomes the groups of its bytes; a value whose signature misses them all
+ * contains none of the bytes. Groups only widen the set, so the test stays sound.
+ */
+export const BYTE_SIGNATURE: Int32Array = (() => {
+  const t = new Int32Array(256);
+  for (let b = 0; b < 256; b++) {
+    if (b === 0x20 || (b >= 0x09 && b <= 0x0d)) t[b] = 1 << 0;
+    else if (b < 0x20 || b === 0x7f) t[b] = 1 << 1;
+    else if (b >= 0x80) t[b] = 1 << 2;
+    else if ((b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a)) t[b] = 1 << 3;
+    else if (b >= 0x30 && b <= 0x39) t[b] = 1 << 4;
   }
+  const punct = ['!', '"', '#', '$', '%', '&', "'", '(', ')', '*', '+', ',', '-', '.', '/', ':', ';', '<', '=', '>', '?', '@', '[]^', '\\', '_', '`', '{|}~'];
+  punct.forEach((chars, k) => {
+    for (const c of chars) t[c.charCodeAt(0)] = 1 << (5 + k);
+  });
+  return t;
+})();
+
+/** The signature mask of a byte-set requirement. */
+function signatureMask(bytes: readonly string[]): number {
+  let m = 0;
+  for (const s of bytes) m |= BYTE_SIGNATURE[s.charCodeAt(0)]!;
   return m;
 }
 
@@ -494,6 +518,10 @@ export class CandidateIndex {
   readonly requirements: string[][] = [];
   /** Per transformation-trie node id: which requirements are evaluated on that node's output (null: none). */
   readonly nodeRequirements: Array<Uint8Array | null>;
+  /** Per trie node id: the union of the trigger bits of its pipeline's transformations. */
+  readonly pathTriggers: Int32Array;
+  /** The transformation trie's root (no transformation). */
+  readonly trieRoot: TransformNode;
   readonly sources: ValueSource[] = [];
   /** Every requirement id: what a value that is not a byte string meets (it is never filtered). */
   readonly allRequirements: readonly number[];
@@ -518,8 +546,7 @@ export class CandidateIndex {
       }
       return req;
     };
-    const plans: Array<[Rule, number, Int32Array | null]> = [];
-    const masks = new Map<string, Int32Array>();
+    const plans: Array<[Rule, number, number | null]> = [];
     for (const starter of ruleSet.rules) {
       for (let link: Rule | null = starter; link !== null; link = link.chainChild) {
         if (link.targets.length === 0) continue;
@@ -532,23 +559,24 @@ export class CandidateIndex {
           if (bytes === null || literalRate(literals) < literalRate(bytes)) bytes = literals;
           literals = null;
         }
-        let mask: Int32Array | null = null;
-        if (bytes !== null) {
-          const key = bytes.join('');
-          mask = masks.get(key) ?? null;
-          if (mask === null) masks.set(key, (mask = byteMask(bytes)));
-        }
-        plans.push([link, literals === null ? -1 : intern(literals), mask]);
+        plans.push([link, literals === null ? -1 : intern(literals), bytes === null ? null : signatureMask(bytes)]);
       }
     }
     const reqCount = this.requirements.length;
     this.automaton = new RequirementAutomaton(literalReqs, reqCount);
     this.allRequirements = Object.freeze(Array.from({ length: reqCount }, (_, i) => i));
     this.nodeRequirements = new Array<Uint8Array | null>(ruleSet.transforms.size).fill(null);
+    this.pathTriggers = new Int32Array(ruleSet.transforms.size);
+    this.trieRoot = ruleSet.transforms.root;
     let withReq = 0;
-    for (const [rule, req, mask] of plans) {
+    for (const [rule, req, sig] of plans) {
       const path = rule.transforms.path();
-      if (req >= 0 || mask !== null) withReq++;
+      let trigger = 0;
+      for (const node of path) {
+        trigger |= transformTrigger(node.fn!);
+        this.pathTriggers[node.id] = trigger;
+      }
+      if (req >= 0 || sig !== null) withReq++;
       if (req >= 0) {
         const nodes = rule.multiMatch ? [ruleSet.transforms.root, ...path] : [rule.transforms];
         for (const node of nodes) {
@@ -558,7 +586,7 @@ export class CandidateIndex {
         }
       }
       const sources = rule.targets.map((t) => (t.count ? null : this.source(t.variable)));
-      (rule as { inspect: LinkPlan | null }).inspect = new LinkPlan(req, mask, sources, path);
+      (rule as { inspect: LinkPlan | null }).inspect = new LinkPlan(req, sig !== null, sig ?? 0, sources, path);
     }
     this.stats = { links, linksWithRequirement: withReq, requirements: reqCount, literals: literalReqs.size, states: this.automaton.stateCount };
   }

@@ -18,7 +18,10 @@
 import type { OrderedCollection } from './collections.js';
 import { type CandidateIndex, type LinkPlan, SOURCE_KEYS, SOURCE_SCALAR, type ValueSource } from './candidates.js';
 import type { Transaction } from './transaction.js';
-import { F_WIDE, transformTrigger } from './transform-triggers.js';
+import { F_LOWER_BIT, F_UPPER_BIT, F_WIDE, transformTrigger } from './transform-triggers.js';
+import { getTransform } from './transforms/index.js';
+
+const LOWERCASE = getTransform('lowercase')!.fn;
 import type { TransformNode } from './transform-pipeline.js';
 
 export class ValueRecord {
@@ -26,17 +29,10 @@ export class ValueRecord {
     readonly str: string,
     /** Feature bits: which transformations could change the string. */
     readonly feat: number,
+    /** Byte signature (candidates.ts BYTE_SIGNATURE): which groups of bytes the string contains. */
+    readonly sig: number,
     /** Literal requirement ids the string meets, ascending. */
     readonly hits: readonly number[],
-    // The bytes the string contains, 256 bits.
-    readonly m0: number,
-    readonly m1: number,
-    readonly m2: number,
-    readonly m3: number,
-    readonly m4: number,
-    readonly m5: number,
-    readonly m6: number,
-    readonly m7: number,
   ) {}
 }
 
@@ -51,30 +47,111 @@ export function meets(rec: ValueRecord, req: number): boolean {
   return false;
 }
 
-/** Whether a record contains a byte of the mask. */
-export function hasByte(rec: ValueRecord, m: Int32Array): boolean {
-  return (
-    ((rec.m0 & m[0]!) | (rec.m1 & m[1]!) | (rec.m2 & m[2]!) | (rec.m3 & m[3]!) | (rec.m4 & m[4]!) | (rec.m5 & m[5]!) | (rec.m6 & m[6]!) | (rec.m7 & m[7]!)) !==
-    0
-  );
+/** Whether a record meets a link's byte-set requirement (if any). */
+export function hasBytes(rec: ValueRecord, plan: LinkPlan): boolean {
+  return !plan.filterBytes || (rec.sig & plan.bytes) !== 0;
 }
 
 /** Whether a record meets a link's requirements (and so its operator must run). */
 export function admits(rec: ValueRecord, plan: LinkPlan): boolean {
-  const bytes = plan.bytes;
-  return (plan.req < 0 || meets(rec, plan.req)) && (bytes === null || hasByte(rec, bytes));
+  return (plan.req < 0 || meets(rec, plan.req)) && (!plan.filterBytes || (rec.sig & plan.bytes) !== 0);
 }
 
+const NO_LIST: number[] = [];
+
+/** Union of two ascending index lists. */
+function mergeSorted(a: number[], b: number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x < y) {
+      out.push(x);
+      i++;
+    } else if (y < x) {
+      out.push(y);
+      j++;
+    } else {
+      out.push(x);
+      i++;
+      j++;
+    }
+  }
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
+}
+
+/**
+ * The records of one snapshot's values after one pipeline (trie node). The root view (no
+ * transformation) holds every value's record, its feature bits and, per requirement, the
+ * ascending indices of the values that meet it. A node view only holds the values whose
+ * root features intersect the pipeline's trigger bits (`changed`): every other value is
+ * provably unchanged by the pipeline, so its record is the root's.
+ */
 export class NodeView {
+  /** Candidate lists merged from the root's and this view's, by requirement (lazily). */
+  private merged: Array<number[] | undefined> | null = null;
+
   constructor(
-    readonly recs: ValueRecord[],
-    /** By requirement id: ascending value indices meeting it (undefined: none). */
+    /** The root view, or null for the root view itself. */
+    readonly root: NodeView | null,
+    /** Union of the trigger bits of the pipeline's transformations. */
+    readonly trigger: number,
+    /** Records by value index: all of them for the root, only `changed` ones otherwise. */
+    readonly recs: Array<ValueRecord | undefined> | null,
+    /** Root: feature bits by value index. */
+    readonly feats: Int32Array | null,
+    /** Node view: ascending indices of the values the pipeline may change (null: none). */
+    readonly changed: number[] | null,
+    /** By requirement: ascending indices meeting it (root: all values; node: `changed` ones). */
     readonly lists: Array<number[] | undefined> | null,
+    /** Root: the union of every value's feature bits. */
+    readonly featUnion: number,
   ) {}
 
+  /** The record of value `i` after the pipeline. */
+  rec(i: number): ValueRecord {
+    const recs = this.recs;
+    if (recs !== null) {
+      const r = recs[i];
+      if (r !== undefined) return r;
+    }
+    return this.root!.recs![i]!;
+  }
+
+  /** Ascending indices of the values that meet requirement `req` after the pipeline. */
   candidates(req: number): number[] | undefined {
-    const lists = this.lists;
-    return lists === null ? undefined : lists[req];
+    const root = this.root;
+    if (root === null) return this.lists === null ? undefined : this.lists[req];
+    const fromRoot = root.lists === null ? undefined : root.lists[req];
+    if (this.changed === null) return fromRoot;
+    let merged = this.merged;
+    if (merged !== null) {
+      const m = merged[req];
+      if (m !== undefined) return m === NO_LIST ? undefined : m;
+    } else {
+      merged = this.merged = [];
+    }
+    const own = this.lists === null ? undefined : this.lists[req];
+    // Root candidates the pipeline cannot change, merged with the changed values' own.
+    const feats = root.feats!;
+    const trigger = this.trigger;
+    const out: number[] = [];
+    let b = 0;
+    if (fromRoot !== undefined) {
+      for (let a = 0; a < fromRoot.length; a++) {
+        const i = fromRoot[a]!;
+        if ((feats[i]! & trigger) !== 0) continue;
+        if (own !== undefined) while (b < own.length && own[b]! < i) out.push(own[b++]!);
+        out.push(i);
+      }
+    }
+    if (own !== undefined) while (b < own.length) out.push(own[b++]!);
+    merged[req] = out.length === 0 ? NO_LIST : out;
+    return out.length === 0 ? undefined : out;
   }
 }
 
@@ -114,16 +191,22 @@ export class Inspector {
     const automaton = this.index.automaton;
     const feat = automaton.scan(s);
     // Not a byte string (never from the wire): meets every requirement, so nothing is skipped.
-    if ((feat & F_WIDE) !== 0) return new ValueRecord(s, feat, this.index.allRequirements, -1, -1, -1, -1, -1, -1, -1, -1);
-    const m = automaton.mask;
-    return new ValueRecord(s, feat, automaton.takeHits(), m[0]!, m[1]!, m[2]!, m[3]!, m[4]!, m[5]!, m[6]!, m[7]!);
+    if ((feat & F_WIDE) !== 0) return new ValueRecord(s, feat, -1, this.index.allRequirements);
+    return new ValueRecord(s, feat, automaton.signature, automaton.takeHits());
   }
 
   /** The output of `node`'s transformation for the value of `parent`. */
   private child(node: TransformNode, parent: ValueRecord, trigger: number): ValueRecord {
     if ((parent.feat & trigger) === 0) return parent;
-    const s = node.fn!(parent.str);
-    return s === parent.str ? parent : this.makeRecord(s);
+    const fn = node.fn!;
+    const s = fn(parent.str);
+    if (s === parent.str) return parent;
+    if (fn === LOWERCASE) {
+      // The automaton folds ASCII case and letters share one signature bit, so only the
+      // case features change.
+      return new ValueRecord(s, (parent.feat & ~F_UPPER_BIT) | F_LOWER_BIT, parent.sig, parent.hits);
+    }
+    return this.makeRecord(s);
   }
 
   /** The current values of a source. */
@@ -158,51 +241,95 @@ export class Inspector {
   view(snap: Snapshot, node: TransformNode): NodeView {
     const known = snap.views[node.id];
     if (known !== undefined) return known;
-    const n = snap.length;
-    const recs = new Array<ValueRecord>(n);
-    if (node.parent === null) {
-      const values = snap.values;
-      for (let i = 0; i < n; i++) recs[i] = this.makeRecord(values[i]!);
-    } else {
-      // From the nearest ancestor with a view (the root at worst), without keeping views
-      // for the nodes in between.
-      let from: TransformNode = node.parent;
-      while (from.parent !== null && snap.views[from.id] === undefined) from = from.parent;
-      const base = this.view(snap, from).recs;
-      if (from === node.parent) {
-        const trigger = transformTrigger(node.fn!);
-        for (let i = 0; i < n; i++) recs[i] = this.child(node, base[i]!, trigger);
-      } else {
-        const steps: TransformNode[] = [];
-        for (let x: TransformNode = node; x !== from; x = x.parent!) steps.push(x);
-        steps.reverse();
-        const triggers = steps.map((x) => transformTrigger(x.fn!));
-        for (let i = 0; i < n; i++) {
-          let r = base[i]!;
-          for (let k = 0; k < steps.length; k++) r = this.child(steps[k]!, r, triggers[k]!);
-          recs[i] = r;
-        }
-      }
-    }
-    let lists: Array<number[] | undefined> | null = null;
-    const relevant = this.index.nodeRequirements[node.id];
-    if (relevant !== null && relevant !== undefined) {
-      for (let i = 0; i < n; i++) {
-        const hits = recs[i]!.hits;
-        for (let k = 0; k < hits.length; k++) {
-          const q = hits[k]!;
-          if (relevant[q] !== 1) continue;
-          if (lists === null) lists = new Array<number[] | undefined>(this.reqCount);
-          const list = lists[q];
-          if (list === undefined) lists[q] = [i];
-          else list.push(i);
-        }
-      }
-    }
-    const view = new NodeView(recs, lists);
+    const view = node.parent === null ? this.rootView(snap) : this.nodeView(snap, node);
     snap.views[node.id] = view;
     return view;
   }
+
+  private rootView(snap: Snapshot): NodeView {
+    const n = snap.length;
+    const values = snap.values;
+    const recs = new Array<ValueRecord>(n);
+    const feats = new Int32Array(n);
+    let lists: Array<number[] | undefined> | null = null;
+    let union = 0;
+    for (let i = 0; i < n; i++) {
+      const rec = this.makeRecord(values[i]!);
+      recs[i] = rec;
+      feats[i] = rec.feat;
+      union |= rec.feat;
+      const hits = rec.hits;
+      for (let k = 0; k < hits.length; k++) {
+        const q = hits[k]!;
+        if (lists === null) lists = new Array<number[] | undefined>(this.reqCount);
+        const list = lists[q];
+        if (list === undefined) lists[q] = [i];
+        else list.push(i);
+      }
+    }
+    return new NodeView(null, 0, recs, feats, null, lists, union);
+  }
+
+  private nodeView(snap: Snapshot, node: TransformNode): NodeView {
+    const root = this.view(snap, this.index.trieRoot);
+    const trigger = this.index.pathTriggers[node.id]!;
+    // No value has a byte the pipeline reacts to: it changes nothing.
+    if ((root.featUnion & trigger) === 0) return root;
+    const feats = root.feats!;
+    const n = snap.length;
+    let changed: number[] | null = null;
+    for (let i = 0; i < n; i++) {
+      if ((feats[i]! & trigger) !== 0) (changed ??= []).push(i);
+    }
+    if (changed === null) return root;
+    // Start from the nearest ancestor with a view (the root at worst); the nodes in between
+    // keep no view of their own.
+    let from: TransformNode = node.parent!;
+    while (from.parent !== null && snap.views[from.id] === undefined) from = from.parent;
+    const base = this.view(snap, from);
+    const steps: TransformNode[] = [];
+    for (let x: TransformNode = node; x !== from; x = x.parent!) steps.push(x);
+    steps.reverse();
+    const stepTriggers = steps.map((x) => transformTrigger(x.fn!));
+    const recs = new Array<ValueRecord | undefined>(n);
+    let lists: Array<number[] | undefined> | null = null;
+    const relevant = this.index.nodeRequirements[node.id];
+    for (let c = 0; c < changed.length; c++) {
+      const i = changed[c]!;
+      let r = base.rec(i);
+      for (let k = 0; k < steps.length; k++) r = this.child(steps[k]!, r, stepTriggers[k]!);
+      recs[i] = r;
+      if (relevant === null || relevant === undefined) continue;
+      const hits = r.hits;
+      for (let k = 0; k < hits.length; k++) {
+        const q = hits[k]!;
+        if (relevant[q] !== 1) continue;
+        if (lists === null) lists = new Array<number[] | undefined>(this.reqCount);
+        const list = lists[q];
+        if (list === undefined) lists[q] = [i];
+        else list.push(i);
+      }
+    }
+    return new NodeView(root, trigger, recs, null, changed, lists, 0);
+  }
+
+  /**
+   * For a multiMatch link with a literal requirement: ascending indices of the values that
+   * meet it untransformed or after one of the pipeline's steps (the others cannot match).
+   */
+  multiMatchCandidates(snap: Snapshot, plan: LinkPlan): number[] {
+    const req = plan.req;
+    let out: number[] = [];
+    const path = plan.path;
+    for (let p = -1; p < path.length; p++) {
+      const node = p < 0 ? this.index.trieRoot : path[p]!;
+      const list = this.view(snap, node).candidates(req);
+      if (list === undefined || list.length === 0) continue;
+      out = out.length === 0 ? list : mergeSorted(out, list);
+    }
+    return out;
+  }
+
 
   /** The record of `raw` after `node`'s pipeline, for values resolved per rule. */
   record(node: TransformNode, raw: string): ValueRecord {

@@ -392,6 +392,7 @@ export class Transaction {
         this.multipartName = result.lastName || undefined;
         error = result.error;
         if (noFilesLimit > 0 && result.noFilesLength > noFilesLimit) error = NO_FILES_LIMIT_MESSAGE;
+        if (this.trace !== null) for (const message of result.debug) this.trace({ type: 'body', processor: 'MULTIPART', message });
         break;
       }
       case 'JSON': {
@@ -774,7 +775,11 @@ export class Transaction {
       const lowerKeys = snap.lowerKeys;
       if (multiMatch) {
         const root = inspector.view(snap, this.waf.ruleSet.transforms.root);
-        for (let i = 0; i < n; i++) {
+        // With a requirement, only values that meet it before or after some transformation.
+        const only = req >= 0 && !negated ? inspector.multiMatchCandidates(snap, plan) : null;
+        const count = only === null ? n : only.length;
+        for (let k = 0; k < count; k++) {
+          const i = only === null ? k : only[k]!;
           const key = keys[i]!;
           if (filter && !targetSelects(target, key!, lowerKeys[i]!)) continue;
           if (checkRemovals && this.isTargetRemoved(starter, target, key)) continue;

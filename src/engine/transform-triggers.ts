@@ -37,6 +37,10 @@ const F_HASH = 1 << 15;
 const F_STAR = 1 << 16;
 const F_ZERO = 1 << 17;
 const F_CMD = 1 << 18;
+/** The value starts or ends with `.` (t:normalizePath can remove a `.` segment there). */
+export const F_EDGE_DOT = 1 << 19;
+export const F_UPPER_BIT = F_UPPER;
+export const F_LOWER_BIT = F_LOWER;
 
 /** Feature bits of each byte. */
 export const BYTE_FEATURES: Int32Array = (() => {
@@ -72,7 +76,13 @@ export function valueFeatures(s: string): number {
     const c = s.charCodeAt(i);
     f |= c > 0xff ? F_WIDE : BYTE_FEATURES[c]!;
   }
-  return f;
+  return f | edgeFeatures(s);
+}
+
+/** Features that depend on positions rather than bytes (see F_EDGE_DOT). */
+export function edgeFeatures(s: string): number {
+  const n = s.length;
+  return n > 0 && (s.charCodeAt(0) === 0x2e || s.charCodeAt(n - 1) === 0x2e) ? F_EDGE_DOT : 0;
 }
 
 /** Trigger bits by transformation name; transformations not listed always run. */
@@ -95,8 +105,9 @@ const TRIGGERS: Record<string, number> = {
   trimLeft: F_SPACE,
   trimRight: F_SPACE,
   cmdLine: F_UPPER | F_SPACE | F_CMD | F_BSLASH,
-  normalizePath: F_SLASH | F_DOT,
-  normalizePathWin: F_SLASH | F_DOT | F_BSLASH,
+  // Without a `/`, only a `.` first or last can form a `.` segment ("./x" needs the slash).
+  normalizePath: F_SLASH | F_EDGE_DOT,
+  normalizePathWin: F_SLASH | F_EDGE_DOT | F_BSLASH,
   removeComments: F_SLASH | F_LT | F_DASH | F_HASH,
   removeCommentsChar: F_SLASH | F_STAR | F_LT | F_DASH | F_HASH,
   replaceComments: F_SLASH,
