@@ -290,3 +290,17 @@ SecRule ENV:greeting "@streq hello" "id:3,phase:1,pass,log"` }], { host });
   const none = Waf.compile([{ text: 'SecRule ENV "@rx ." "id:1,phase:1,deny"' }], { host: { ...nodeHost, environment: undefined } });
   assert.equal(run(none).interruption, null);
 });
+
+test('the trace reports the multipart parser\'s diagnostics in ModSecurity v3\'s words', () => {
+  const trace: TraceEvent[] = [];
+  const waf = Waf.fromText('SecRule REQBODY_ERROR "@eq 1" "id:1,phase:2,deny,status:400"');
+  const tx = run(waf, {
+    method: 'POST',
+    headers: [['Host', 'h'], ['Content-Type', 'multipart/form-data; boundary="0000"']],
+    body: '--0000\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n',
+  }, trace);
+  assert.equal(tx.interruption?.status, 400);
+  const messages = trace.filter((e) => e.type === 'body').map((e) => (e as { message: string }).message);
+  assert.ok(messages.some((m) => /Final boundary missing/.test(m)), messages.join(' | '));
+  assert.ok(messages.some((m) => /Multipart: Warning: boundary was quoted/.test(m)), messages.join(' | '));
+});
