@@ -427,8 +427,14 @@ export function patternRequirements(
     if (err instanceof RegexSyntaxError) return { literals: null, bytes: null };
     throw err;
   }
-  return { literals: requiredLiterals(root), bytes: requiredBytes(root) };
+  const literals = requiredLiterals(root);
+  // A byte set only helps when the literals are missing or common.
+  const bytes = literals === null || literalRate(literals) > BYTES_WORTH_RATE ? requiredBytes(root) : null;
+  return { literals, bytes };
 }
+
+/** Literal requirements rarer than this (per byte) get no byte-set requirement beside them. */
+const BYTES_WORTH_RATE = 0.002;
 
 /** The required literals of a pattern (patternRequirements), or null. */
 export function patternLiterals(pattern: string, options: { caseInsensitive?: boolean } = {}): string[] | null {
