@@ -14,4 +14,9 @@ export interface ConformanceResult {
   failures: ConformanceFailure[];
   /** Tests not run, with why (a missing resource such as a GeoIP database). */
   skips: ConformanceFailure[];
+  /**
+   * Names of the failures a known-failures file lists (each with a reason there): they count
+   * as failed, but only the other failures make a run fail.
+   */
+  knownFailures?: string[];
 }
