@@ -20,7 +20,8 @@ import { parsePmPhrases } from './operators/pm.js';
 import { parsePmFile } from './operators/pmFromFile.js';
 import { readDataFile } from './operators/data-files.js';
 import { parseByteRanges } from './operators/validateByteRange.js';
-import { literalRate, minimalLiterals, patternRequirements, rarestWindow } from './regex/literals.js';
+import type { Captures, Operator } from './operators/types.js';
+import { literalRate, minimalLiterals, patternMatchesWholeSubject, patternRequirements, rarestWindow } from './regex/literals.js';
 import type { Rule } from './rule.js';
 import type { CompiledRuleSet } from './seclang/compiler.js';
 import type { Transaction } from './transaction.js';
@@ -103,6 +104,8 @@ export class LinkPlan {
     readonly sources: ReadonlyArray<ValueSource | null>,
     /** The pipeline's nodes from the first transformation on (multiMatch tests each). */
     readonly path: readonly TransformNode[],
+    /** An equivalent, cheaper operator to run instead of the rule's (null: the rule's). */
+    readonly op: Operator | null,
   ) {}
 }
 
@@ -127,7 +130,7 @@ export class RequirementAutomaton {
   readonly denseStates: number;
   private readonly classOf: Uint8Array;
   /** Dense rows: next state << 1, | 1 when that state has outputs. */
-  private readonly dense: Int32Array;
+  private readonly dense: Uint16Array | Int32Array;
   private readonly childStart: Int32Array;
   private readonly childClass: Uint8Array;
   private readonly childTarget: Int32Array;
@@ -137,6 +140,8 @@ export class RequirementAutomaton {
   private readonly outList: Int32Array;
   // Scratch for one scan (scans are synchronous, so sharing them is safe).
   private readonly seen: Int32Array;
+  /** Per state: the scan stamp of its last visit with outputs collected. */
+  private readonly stateSeen: Int32Array;
   private stamp = 0;
   private readonly found: Int32Array;
   private foundCount = 0;
@@ -144,7 +149,7 @@ export class RequirementAutomaton {
   signature = 0;
 
   /** `literalReqs`: folded literal -> the requirement ids it stands for. */
-  constructor(literalReqs: Map<string, number[]>, reqCount: number) {
+  constructor(literalReqs: Map<string, number[]>, reqCount: number, denseBudget = DENSE_ENTRY_BUDGET, wide = false) {
     const literals = [...literalReqs.keys()].filter((l) => l.length > 0).sort();
     const classOf = new Uint8Array(256);
     let classes = 1;
@@ -270,8 +275,8 @@ export class RequirementAutomaton {
     }
 
     // Dense rows for the first states.
-    const denseStates = Math.max(1, Math.min(n, Math.floor(DENSE_ENTRY_BUDGET / classes)));
-    const dense = new Int32Array(denseStates * classes);
+    const denseStates = Math.max(1, Math.min(n, Math.floor(denseBudget / classes)));
+    const dense = n < 0x8000 && !wide ? new Uint16Array(denseStates * classes) : new Int32Array(denseStates * classes);
     const tag = (t: number): number => (t << 1) | (outStart[t] !== outEnd[t] ? 1 : 0);
     for (let s = 0; s < denseStates; s++) {
       const row = s * classes;
@@ -292,6 +297,7 @@ export class RequirementAutomaton {
     this.outEnd = outEnd;
     this.outList = Int32Array.from(outBuf);
     this.seen = new Int32Array(Math.max(1, reqCount));
+    this.stateSeen = new Int32Array(n);
     this.found = new Int32Array(Math.max(1, reqCount));
   }
 
@@ -328,8 +334,10 @@ export class RequirementAutomaton {
     let stamp = ++this.stamp;
     if (stamp === 0x7fffffff) {
       this.seen.fill(0);
+      this.stateSeen.fill(0);
       this.stamp = stamp = 1;
     }
+    const stateSeen = this.stateSeen;
     let feat = F_ALWAYS;
     let sig = 0;
     let state = 0;
@@ -345,7 +353,11 @@ export class RequirementAutomaton {
       }
       const t = state < denseStates ? dense[state * classes + cl]! : this.sparseStep(state, cl);
       state = t >>> 1;
-      if ((t & 1) !== 0) found = this.collect(outStart[state]!, outEnd[state]!, stamp, found);
+      // A state's outputs are collected on its first visit in this value only.
+      if ((t & 1) !== 0 && stateSeen[state] !== stamp) {
+        stateSeen[state] = stamp;
+        found = this.collect(outStart[state]!, outEnd[state]!, stamp, found);
+      }
     }
     this.foundCount = found;
     this.signature = sig;
@@ -476,23 +488,25 @@ export function operatorRequirements(rule: Rule): OperatorRequirements {
 }
 
 /**
- * A value's byte *signature*: 32 bits, one per group of bytes it contains (whitespace,
- * control bytes, bytes >= 0x80, letters, digits, most ASCII punctuation alone). A byte-set
+ * A value's byte *signature*: 32 bits, one per group of bytes it contains (CR/LF, other
+ * whitespace, control bytes, bytes >= 0x80, letters, digits, most ASCII punctuation alone). A byte-set
  * requirement becomes the groups of its bytes; a value whose signature misses them all
  * contains none of the bytes. Groups only widen the set, so the test stays sound.
  */
 export const BYTE_SIGNATURE: Int32Array = (() => {
   const t = new Int32Array(256);
   for (let b = 0; b < 256; b++) {
-    if (b === 0x20 || (b >= 0x09 && b <= 0x0d)) t[b] = 1 << 0;
+    if (b === 0x0a || b === 0x0d) t[b] = 1 << 5;
+    else if (b === 0x20 || (b >= 0x09 && b <= 0x0d)) t[b] = 1 << 0;
     else if (b < 0x20 || b === 0x7f) t[b] = 1 << 1;
     else if (b >= 0x80) t[b] = 1 << 2;
     else if ((b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a)) t[b] = 1 << 3;
     else if (b >= 0x30 && b <= 0x39) t[b] = 1 << 4;
   }
-  const punct = ['!', '"', '#', '$', '%', '&', "'", '(', ')', '*', '+', ',', '-', '.', '/', ':', ';', '<', '=', '>', '?', '@', '[]^', '\\', '_', '`', '{|}~'];
+  // \n and \r (header injection) have bit 5; rare punctuation shares bits.
+  const punct = ['!#', '"', '$', '%', '&', "'", '(', ')', '*', '+', ',', '-', '.', '/', ':', ';', '<', '=', '>', '?', '@', '[]^', '\\', '_', '`', '{|}~'];
   punct.forEach((chars, k) => {
-    for (const c of chars) t[c.charCodeAt(0)] = 1 << (5 + k);
+    for (const c of chars) t[c.charCodeAt(0)] = 1 << (6 + k);
   });
   return t;
 })();
@@ -586,7 +600,7 @@ export class CandidateIndex {
         }
       }
       const sources = rule.targets.map((t) => (t.count ? null : this.source(t.variable)));
-      (rule as { inspect: LinkPlan | null }).inspect = new LinkPlan(req, sig !== null, sig ?? 0, sources, path);
+      (rule as { inspect: LinkPlan | null }).inspect = new LinkPlan(req, sig !== null, sig ?? 0, sources, path, cheaperOperator(rule));
     }
     this.stats = { links, linksWithRequirement: withReq, requirements: reqCount, literals: literalReqs.size, states: this.automaton.stateCount };
   }
@@ -608,6 +622,26 @@ export class CandidateIndex {
   requirementOf(rule: Rule): number {
     return rule.inspect?.req ?? -1;
   }
+}
+
+/**
+ * `@rx` with a pattern that always matches the whole value (`^.*$`, which CRS uses with
+ * `capture` to copy header names into TX.0): the same answer and the same capture, without
+ * a regex engine call (capturing through RE2 costs microseconds).
+ */
+const WHOLE_VALUE_MATCH: Operator = {
+  match(input: string, captures: Captures | null): boolean {
+    if (captures !== null) {
+      captures.groups.length = 0;
+      captures.groups[0] = input;
+    }
+    return true;
+  },
+};
+
+function cheaperOperator(rule: Rule): Operator | null {
+  if (rule.operatorName === 'rx' && rule.operator !== null && rule.operatorParamMacro === null && rule.operatorParam !== '' && patternMatchesWholeSubject(rule.operatorParam)) return WHOLE_VALUE_MATCH;
+  return null;
 }
 
 /** Folds, minimises and rates a literal list; null when it is not worth indexing. */

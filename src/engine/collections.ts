@@ -32,9 +32,16 @@ export class OrderedCollection {
   }
 
   clear(): void {
-    this.keys.length = 0;
-    this.lowerKeys.length = 0;
-    this.values.length = 0;
+    // pop() keeps the arrays' capacity; `length = 0` trims it, and the next add reallocates
+    // (MATCHED_VARS is cleared before nearly every rule).
+    const keys = this.keys;
+    const lowerKeys = this.lowerKeys;
+    const values = this.values;
+    while (keys.length > 0) {
+      keys.pop();
+      lowerKeys.pop();
+      values.pop();
+    }
   }
 }
 

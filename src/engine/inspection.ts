@@ -16,13 +16,42 @@
  *   as before; their records are cached per node by raw value.
  */
 import type { OrderedCollection } from './collections.js';
-import { type CandidateIndex, type LinkPlan, SOURCE_KEYS, SOURCE_SCALAR, type ValueSource } from './candidates.js';
+import { BYTE_SIGNATURE, type CandidateIndex, type LinkPlan, SOURCE_KEYS, SOURCE_SCALAR, type ValueSource } from './candidates.js';
 import type { Transaction } from './transaction.js';
-import { F_LOWER_BIT, F_UPPER_BIT, F_WIDE, transformTrigger } from './transform-triggers.js';
+import { F_ALWAYS, F_LOWER_BIT, F_UPPER_BIT, F_WIDE, transformTrigger } from './transform-triggers.js';
+import type { TransformNode } from './transform-pipeline.js';
 import { getTransform } from './transforms/index.js';
 
 const LOWERCASE = getTransform('lowercase')!.fn;
-import type { TransformNode } from './transform-pipeline.js';
+const BASE64_DECODE = getTransform('base64Decode')!.fn;
+
+/**
+ * Signature bits of bytes that make t:base64Decode's strict decoder reject the whole value
+ * (it then returns ''): bits whose every byte is outside `[A-Za-z0-9+/=]`, space, CR and LF.
+ * Control bytes are left out because a NUL ends the decoded part (what follows is ignored).
+ */
+export const BASE64_INVALID: number = (() => {
+  const valid = (c: number): boolean => /[A-Za-z0-9+/= \r\n]/.test(String.fromCharCode(c));
+  const control = BYTE_SIGNATURE[0]!;
+  let bits = 0;
+  for (let k = 0; k < 32; k++) {
+    const bit = 1 << k;
+    if (bit === control) continue;
+    let any = false;
+    let allInvalid = true;
+    for (let c = 0; c < 256; c++) {
+      if ((BYTE_SIGNATURE[c]! & bit) === 0) continue;
+      any = true;
+      if (valid(c)) allInvalid = false;
+    }
+    if (any && allInvalid) bits |= bit;
+  }
+  return bits;
+})();
+const CONTROL_BYTES = BYTE_SIGNATURE[0]!;
+
+/** The record of the empty string (no literal is empty, so it meets no requirement). */
+const EMPTY_RECORD_HITS: readonly number[] = Object.freeze([]);
 
 export class ValueRecord {
   constructor(
@@ -103,7 +132,7 @@ export class NodeView {
     /** Records by value index: all of them for the root, only `changed` ones otherwise. */
     readonly recs: Array<ValueRecord | undefined> | null,
     /** Root: feature bits by value index. */
-    readonly feats: Int32Array | null,
+    readonly feats: number[] | null,
     /** Node view: ascending indices of the values the pipeline may change (null: none). */
     readonly changed: number[] | null,
     /** By requirement: ascending indices meeting it (root: all values; node: `changed` ones). */
@@ -157,26 +186,25 @@ export class NodeView {
 
 const NO_KEYS: Array<string | null> = [null];
 
+const NO_VALUES: string[] = [];
+
 export class Snapshot {
   /** The collection's arrays (not copies: ordered collections only grow), or a scalar's one value. */
-  values: string[] = [];
+  values: string[] = NO_VALUES;
   keys: Array<string | null> = NO_KEYS;
-  lowerKeys: string[] = [];
+  lowerKeys: string[] = NO_VALUES;
   length = 0;
-  views: Array<NodeView | undefined>;
+  /** Views by trie node id, created with the first one. */
+  views: Array<NodeView | undefined> | null = null;
 
-  constructor(
-    readonly source: ValueSource,
-    trieSize: number,
-  ) {
-    this.views = new Array<NodeView | undefined>(trieSize);
-  }
+  constructor(readonly source: ValueSource) {}
 }
 
 export class Inspector {
   private readonly snapshots: Array<Snapshot | undefined>;
   private readonly maps: Array<Map<string, ValueRecord> | undefined>;
   private readonly reqCount: number;
+  private readonly emptyRecord = new ValueRecord('', F_ALWAYS, 0, EMPTY_RECORD_HITS);
 
   constructor(
     private readonly index: CandidateIndex,
@@ -199,6 +227,10 @@ export class Inspector {
   private child(node: TransformNode, parent: ValueRecord, trigger: number): ValueRecord {
     if ((parent.feat & trigger) === 0) return parent;
     const fn = node.fn!;
+    if (fn === BASE64_DECODE && (parent.sig & BASE64_INVALID) !== 0 && (parent.sig & CONTROL_BYTES) === 0) {
+      // Not base64 (a byte outside the alphabet, no NUL cutting it short): decodes to ''.
+      return this.emptyRecord;
+    }
     const s = fn(parent.str);
     if (s === parent.str) return parent;
     if (fn === LOWERCASE) {
@@ -217,7 +249,7 @@ export class Inspector {
       if (snap !== undefined) {
         if (v === undefined ? snap.length === 0 : snap.length === 1 && snap.values[0] === v) return snap;
       }
-      snap = new Snapshot(source, this.trieSize);
+      snap = new Snapshot(source);
       if (v !== undefined) {
         snap.values = [v];
         snap.length = 1;
@@ -228,7 +260,7 @@ export class Inspector {
     const coll: OrderedCollection = source.collection!(tx);
     const values = source.kind === SOURCE_KEYS ? coll.keys : coll.values;
     if (snap !== undefined && snap.values === values && snap.length === values.length) return snap;
-    snap = new Snapshot(source, this.trieSize);
+    snap = new Snapshot(source);
     snap.values = values;
     snap.keys = coll.keys;
     snap.lowerKeys = coll.lowerKeys;
@@ -239,10 +271,12 @@ export class Inspector {
 
   /** The records of a snapshot's values after `node`'s pipeline, with candidate lists. */
   view(snap: Snapshot, node: TransformNode): NodeView {
-    const known = snap.views[node.id];
+    let views = snap.views;
+    if (views === null) views = snap.views = new Array<NodeView | undefined>(this.trieSize);
+    const known = views[node.id];
     if (known !== undefined) return known;
     const view = node.parent === null ? this.rootView(snap) : this.nodeView(snap, node);
-    snap.views[node.id] = view;
+    views[node.id] = view;
     return view;
   }
 
@@ -250,7 +284,7 @@ export class Inspector {
     const n = snap.length;
     const values = snap.values;
     const recs = new Array<ValueRecord>(n);
-    const feats = new Int32Array(n);
+    const feats = new Array<number>(n);
     let lists: Array<number[] | undefined> | null = null;
     let union = 0;
     for (let i = 0; i < n; i++) {
@@ -285,7 +319,7 @@ export class Inspector {
     // Start from the nearest ancestor with a view (the root at worst); the nodes in between
     // keep no view of their own.
     let from: TransformNode = node.parent!;
-    while (from.parent !== null && snap.views[from.id] === undefined) from = from.parent;
+    while (from.parent !== null && snap.views![from.id] === undefined) from = from.parent;
     const base = this.view(snap, from);
     const steps: TransformNode[] = [];
     for (let x: TransformNode = node; x !== from; x = x.parent!) steps.push(x);

@@ -720,7 +720,7 @@ export class Transaction {
    * once per transaction; the others are resolved per rule as in evaluateLink.
    */
   private evaluateLinkIndexed(rule: Rule, plan: LinkPlan, inspector: Inspector): boolean {
-    const op = rule.operator ?? this.waf.dynamicOperator(rule, rule.operatorParamMacro!.expand(this));
+    const op = plan.op ?? rule.operator ?? this.waf.dynamicOperator(rule, rule.operatorParamMacro!.expand(this));
     const negated = rule.operatorNegated;
     const captures = rule.capture ? this.captures : null;
     const starter = rule.chainStarter;

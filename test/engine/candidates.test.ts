@@ -17,8 +17,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Waf, type CompiledWaf, type Transaction } from '../../src/engine/index.js';
-import { type LinkPlan, operatorRequirements } from '../../src/engine/candidates.js';
-import { admits, Inspector } from '../../src/engine/inspection.js';
+import { BYTE_SIGNATURE, type LinkPlan, operatorRequirements } from '../../src/engine/candidates.js';
+import { admits, BASE64_INVALID, Inspector } from '../../src/engine/inspection.js';
 import { parseRegex } from '../../src/engine/regex/index.js';
 import { minimalLiterals, requiredBytes, requiredLiterals } from '../../src/engine/regex/literals.js';
 import type { Rule } from '../../src/engine/rule.js';
@@ -58,6 +58,26 @@ test('a transformation returns its input unchanged when none of its trigger byte
     }
   }
   assert.ok(checked > 40000, `checked ${checked}`);
+});
+
+test('t:base64Decode gives the empty string for a value with a byte its alphabet rejects (no NUL)', () => {
+  const b64 = getTransform('base64Decode')!.fn;
+  const rand = prng(11);
+  let checked = 0;
+  for (let i = 0; i < 20000; i++) {
+    let s = '';
+    const len = 1 + Math.floor(rand() * 16);
+    for (let k = 0; k < len; k++) {
+      const r = rand();
+      s += r < 0.7 ? 'QUJDRA=+/ \r\n'.charAt(Math.floor(rand() * 14)) : String.fromCharCode(Math.floor(rand() * 256));
+    }
+    let sig = 0;
+    for (let k = 0; k < s.length; k++) sig |= BYTE_SIGNATURE[s.charCodeAt(k)]!;
+    if ((sig & BASE64_INVALID) === 0 || (sig & BYTE_SIGNATURE[0]!) !== 0) continue;
+    checked++;
+    assert.equal(b64(s), '', JSON.stringify(s));
+  }
+  assert.ok(checked > 5000, `checked ${checked}`);
 });
 
 test('every transformation runs on values that are not byte strings', () => {
@@ -171,6 +191,26 @@ test('every CRS link with a requirement: each value its operator matches meets t
   assert.ok(withRequirement > 300, `links with a requirement: ${withRequirement}`);
   assert.ok(matches > 20000, `operator matches checked: ${matches}`);
   assert.ok(generatedMatches > 5000, `generated matches checked: ${generatedMatches}`);
+});
+
+test('a cheaper operator the index substitutes (^.*$) answers and captures exactly as the rule\'s', () => {
+  const waf = crsWaf();
+  const payloads = loadCrsPayloads().slice(0, 3000);
+  payloads.push('', '\n', 'a\nb\n', '\xff\x00x');
+  let substituted = 0;
+  for (const link of links(waf)) {
+    const cheap = link.inspect?.op ?? null;
+    if (cheap === null) continue;
+    substituted++;
+    for (const p of payloads) {
+      const a = { groups: [] as string[] };
+      const b = { groups: [] as string[] };
+      assert.equal(cheap.match(p, a), link.operator!.match(p, b), JSON.stringify(p));
+      assert.deepEqual(a.groups, b.groups, JSON.stringify(p));
+      assert.equal(cheap.match(p, null), link.operator!.match(p, null));
+    }
+  }
+  assert.ok(substituted >= 1, 'CRS 920450 uses ^.*$');
 });
 
 // ------------------------------------------------------------------ 3. differential

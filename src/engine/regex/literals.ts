@@ -427,14 +427,50 @@ export function patternRequirements(
     if (err instanceof RegexSyntaxError) return { literals: null, bytes: null };
     throw err;
   }
-  const literals = requiredLiterals(root);
-  // A byte set only helps when the literals are missing or common.
-  const bytes = literals === null || literalRate(literals) > BYTES_WORTH_RATE ? requiredBytes(root) : null;
-  return { literals, bytes };
+  // Both: a rare-looking literal can be common in some traffic ("json" in JSON argument
+  // names), where a required byte (942151's `(`) still rules most values out.
+  return { literals: requiredLiterals(root), bytes: requiredBytes(root) };
 }
 
-/** Literal requirements rarer than this (per byte) get no byte-set requirement beside them. */
-const BYTES_WORTH_RATE = 0.002;
+/**
+ * True when every subject matches the tree from its first byte to its end, whatever it
+ * holds: an optional start anchor, a greedy `.*` over all 256 bytes (DOTALL), an optional
+ * end anchor, nothing else and no capturing group. `^.*$` is such a pattern: its match (and
+ * TX.0 under `capture`) is always the whole value.
+ */
+export function matchesWholeSubject(root: Node): boolean {
+  let node = root;
+  while (node.type === 'atomic') node = node.item;
+  const items = node.type === 'concat' ? node.items : [node];
+  let i = 0;
+  if (i < items.length && items[i]!.type === 'assert') {
+    const a = items[i] as Extract<Node, { type: 'assert' }>;
+    if (a.kind !== 'bos' && a.kind !== 'bol') return false;
+    i++;
+  }
+  const star = items[i];
+  if (star === undefined || star.type !== 'repeat' || star.min !== 0 || star.max !== Infinity || star.lazy) return false;
+  if (star.item.type !== 'set') return false;
+  for (let w = 0; w < 8; w++) if (star.item.set[w] !== 0xffffffff && star.item.set[w] !== -1) return false;
+  i++;
+  if (i < items.length && items[i]!.type === 'assert') {
+    const a = items[i] as Extract<Node, { type: 'assert' }>;
+    if (a.kind !== 'eos' && a.kind !== 'eol' && a.kind !== 'eosnl') return false;
+    i++;
+  }
+  return i === items.length;
+}
+
+/** matchesWholeSubject for a pattern as `compileRegex(pattern)` compiles it; false if it does not parse. */
+export function patternMatchesWholeSubject(pattern: string): boolean {
+  try {
+    const parsed = parseRegex(pattern);
+    return parsed.groupCount === 0 && matchesWholeSubject(parsed.root);
+  } catch (err) {
+    if (err instanceof RegexSyntaxError) return false;
+    throw err;
+  }
+}
 
 /** The required literals of a pattern (patternRequirements), or null. */
 export function patternLiterals(pattern: string, options: { caseInsensitive?: boolean } = {}): string[] | null {
